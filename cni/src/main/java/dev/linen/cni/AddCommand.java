@@ -1,0 +1,62 @@
+package dev.linen.cni;
+
+import dev.linen.cni.json.JsonValue.JObject;
+import dev.linen.cni.node.SetupRecord;
+import dev.linen.cni.node.SysNet;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * ADD: make sure the node is set up, then pass {@code prevResult} on.
+ *
+ * <p>Steady state (the node was set up before) costs a few file reads and no OVSDB session: the
+ * {@link SetupRecord} says the same settings were applied on this very OVSDB server, and sysfs says
+ * the OVS internal port is still up in the Linux bridge. Otherwise the node-wide lock is taken
+ * and {@link OvsSetup} applies everything, so parallel ADDs on a fresh node set it up once.
+ */
+final class AddCommand {
+    private final SysNet sys;
+
+    AddCommand(SysNet sys) {
+        this.sys = sys;
+    }
+
+    /** Idempotent; all-or-nothing (a failed setup is rolled back and not recorded). */
+    JObject add(NetConf conf) throws CniException {
+        JObject prev = conf.prevResult().orElseThrow(() -> new CniException(CniException.INVALID_CONFIG,
+                "prevResult is required", "linen is a chained plugin: put it after the bridge plugin"));
+        OvsSettings s = conf.ovs();
+        String linuxBridge = PrevResults.linuxBridge(prev, sys);
+        SetupRecord record = SetupRecord.of(s.stateDir(), s.ovsdb(), s.ovsBridge());
+        String fingerprint = fingerprint(s, linuxBridge);
+        if (!isSetUp(record, fingerprint, s.ovsBridge(), linuxBridge)) {
+            try (SetupRecord.Lock lock = record.lock()) {
+                if (!isSetUp(record, fingerprint, s.ovsBridge(), linuxBridge)) {
+                    record.forget();
+                    new OvsSetup(sys).apply(s, linuxBridge);
+                    record.write(fingerprint);
+                }
+            }
+        }
+        return PrevResults.reshape(prev, conf.cniVersion());
+    }
+
+    private boolean isSetUp(SetupRecord record, String fingerprint, String ovsBridge, String linuxBridge)
+            throws CniException {
+        return record.matches(fingerprint)
+                && sys.master(ovsBridge).filter(linuxBridge::equals).isPresent()
+                && sys.isUp(ovsBridge);
+    }
+
+    /** Everything the setup depends on, in a stable order. */
+    static String fingerprint(OvsSettings s, String linuxBridge) {
+        TreeSet<String> peers = new TreeSet<>();
+        for (InetAddress ip : s.vtepIPs()) {
+            peers.add(VxlanPorts.name(ip) + "=" + ip.getHostAddress());
+        }
+        return String.join("|", List.of("v1", s.ovsBridge(), s.datapathType(), Boolean.toString(s.isMaster()),
+                s.controller().orElse("-"), s.mtu().isPresent() ? Integer.toString(s.mtu().getAsInt()) : "-",
+                linuxBridge, String.join(",", peers)));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.linen.cni;
+
+import dev.linen.ovs.db.Names;
+import dev.linen.ovs.db.OvsdbEndpoint;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Linen's settings for one node, from the plugin config (Linen's original keys under
+ * {@code runtimeConfig.ovs}, overridden by the same keys at the top level).
+ *
+ * @param isMaster     Linen's master flag (kept for compatibility; recorded on the bridge)
+ * @param ovsBridge    OVS bridge whose internal port joins the Linux bridge
+ * @param vtepIPs      peers; one VXLAN port each
+ * @param controller   OpenFlow controller as an OVS target ({@code tcp:ip:port})
+ * @param datapathType {@code system} or {@code netdev}
+ * @param ovsdb        where OVSDB listens
+ * @param mtu          MTU for the OVS internal port, if set
+ * @param stateDir     where the plugin keeps its lock and its record of the last setup
+ */
+public record OvsSettings(boolean isMaster, String ovsBridge, List<InetAddress> vtepIPs,
+                          Optional<String> controller, String datapathType, OvsdbEndpoint ovsdb,
+                          OptionalInt mtu, Path stateDir) {
+    public static final String DEFAULT_BRIDGE = "br0";
+    public static final Path DEFAULT_STATE_DIR = Path.of("/run/linen");
+
+    public OvsSettings {
+        Names.requireInterfaceName(ovsBridge);
+        vtepIPs = List.copyOf(vtepIPs);
+        controller.ifPresent(Names::requireControllerTarget);
+        if (!Set.of("system", "netdev").contains(datapathType)) {
+            throw new IllegalArgumentException("datapathType must be system or netdev: " + datapathType);
+        }
+        mtu.ifPresent(m -> {
+            if (m < 576 || m > 65535) {
+                throw new IllegalArgumentException("mtu out of range 576..65535: " + m);
+            }
+        });
+        if (!stateDir.isAbsolute()) {
+            throw new IllegalArgumentException("stateDir must be absolute: " + stateDir);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.linen.cni;
+
+import dev.linen.cni.node.SetupRecord;
+import dev.linen.cni.node.SysNet;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Build-time only: runs the plugin's steady-state paths in-process so the JVM can record them in
+ * the AOT cache ({@code -XX:AOTCacheOutput}). It works in a scratch directory that stands in for
+ * sysfs and the state dir, touches nothing on the machine, and prints what each step returned.
+ */
+public final class Training {
+    private static final int ROUNDS = 30;
+
+    private Training() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path scratch = Files.createTempDirectory("linen-aot-");
+        try {
+            Path sys = scratch.resolve("sys");
+            Files.createDirectories(sys.resolve("kbr0/bridge"));
+            Files.createDirectories(sys.resolve("br0"));
+            Files.writeString(sys.resolve("br0/flags"), "0x1003\n");
+            Files.createSymbolicLink(sys.resolve("br0/master"), Path.of("../kbr0"));
+            Path socket = Files.writeString(scratch.resolve("db.sock"), "");
+            Linen linen = new Linen(new SysNet(sys));
+            String conf = conf(socket, scratch.resolve("state"));
+            prime(conf);
+            for (int i = 0; i < ROUNDS; i++) {
+                run(linen, "VERSION", "{\"cniVersion\":\"1.0.0\"}");
+                run(linen, "ADD", conf);
+                run(linen, "DEL", conf);
+                run(linen, "ADD", "{not json");
+                run(linen, "ADD", conf.replace("\"prevResult\"", "\"other\""));
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(scratch)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Records the scratch node as set up, so ADD takes the steady-state path. */
+    private static void prime(String conf) {
+        try {
+            NetConf c = NetConfLoader.load(conf);
+            SetupRecord.of(c.ovs().stateDir(), c.ovs().ovsdb(), c.ovs().ovsBridge())
+                    .write(AddCommand.fingerprint(c.ovs(), "kbr0"));
+        } catch (CniException e) {
+            throw new IllegalStateException(e.getMessage() + ": " + e.details(), e);
+        }
+    }
+
+    private static void run(Linen linen, String command, String stdin) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Map<String, String> env = Map.of("CNI_COMMAND", command, "CNI_CONTAINERID", "aot-training",
+                "CNI_NETNS", "/proc/self/ns/net", "CNI_IFNAME", "eth0", "CNI_PATH", "/nonexistent");
+        int rc = linen.run(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.out.println(command + " -> " + rc + " " + out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String conf(Path socket, Path state) {
+        return """
+            {"cniVersion":"1.0.0","name":"train","type":"linen","ovsdb":"%s","stateDir":"%s",
+             "runtimeConfig":{"ovs":{"isMaster":true,"ovsBridge":"br0","vtepIPs":["10.245.2.2","10.245.2.3"]}},
+             "prevResult":{"cniVersion":"1.0.0","interfaces":[{"name":"kbr0","mac":"0a:58:0a:f4:01:01"},
+               {"name":"veth1234","mac":"0a:58:0a:f4:01:02"},{"name":"eth0","mac":"0a:58:0a:f4:01:03",
+               "sandbox":"/var/run/netns/x"}],"ips":[{"interface":2,"address":"10.244.1.10/16",
+               "gateway":"10.244.1.1"}],"routes":[{"dst":"0.0.0.0/0"}],"dns":{}}}
+            """.formatted(socket, state);
+    }
+}

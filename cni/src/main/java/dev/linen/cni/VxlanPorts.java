@@ -1,0 +1,34 @@
+package dev.linen.cni;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Linen's names for per-peer VXLAN ports: {@code vxif10_245_2_3}. */
+public final class VxlanPorts {
+    public static final String PREFIX = "vxif";
+    private static final int IFNAMSIZ = 15;
+
+    private VxlanPorts() {
+    }
+
+    /**
+     * {@code vxif} + the address with separators as underscores; names that would pass 15
+     * characters become {@code vxif} + 11 hex digits of the address's SHA-256 (stable).
+     */
+    public static String name(InetAddress peer) {
+        String ip = peer.getHostAddress();
+        String plain = PREFIX + ip.replace('.', '_').replace(':', '_');
+        if (plain.length() <= IFNAMSIZ) {
+            return plain;
+        }
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(ip.getBytes(StandardCharsets.US_ASCII));
+            return PREFIX + HexFormat.of().formatHex(h).substring(0, IFNAMSIZ - PREFIX.length());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always present", e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.linen.ovs.db;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The operations Linen needs from an OVSDB server (the Open_vSwitch database).
+ *
+ * <p>Contract for every mutating method: idempotent (calling it again with the same arguments
+ * changes nothing and succeeds), all-or-nothing (one OVSDB transaction; on failure nothing is
+ * changed), and safe to race with other processes doing the same (the transaction is guarded
+ * so a concurrent writer makes it fail with {@link OvsdbConflictException}, never duplicate rows).
+ * Implementations are thread-safe. Failures are typed {@link OvsdbException}s, never null/false.
+ */
+public interface OvsDatabase extends AutoCloseable {
+
+    /**
+     * Makes the bridge exist with the given settings. Columns the spec leaves empty are not
+     * touched on an existing bridge. If {@code spec.controller()} is present the bridge ends with
+     * exactly that one controller row.
+     */
+    void ensureBridge(BridgeSpec spec);
+
+    /** Makes an internal port (port + interface of type internal) exist on the bridge. */
+    void ensureInternalPort(String bridge, String port);
+
+    /** Makes a VXLAN port exist on the bridge with exactly the spec's options. */
+    void ensureVxlanPort(String bridge, VxlanPortSpec spec);
+
+    /** Removes the bridge with its ports; succeeds if it is already gone. */
+    void deleteBridge(String bridge);
+
+    /** Removes the port from the bridge; succeeds if the port or the bridge is already gone. */
+    void deletePort(String bridge, String port);
+
+    /** The bridge as stored, or empty when there is no such bridge. Read-only. */
+    Optional<BridgeInfo> bridge(String name);
+
+    /** The ports of the bridge with their interfaces' types and options; empty if no bridge. */
+    List<PortInfo> listPorts(String bridge);
+
+    /** The OpenFlow port number OVS assigned to the port's interface, once it has one. */
+    Optional<Integer> ofport(String port);
+
+    /** Closes the session. Idempotent. */
+    @Override
+    void close();
+}
