@@ -19,6 +19,9 @@ import java.util.OptionalInt;
 
 /** Parses and validates the plugin config (the {@code loadNetConf} of the reference plugins). */
 public final class NetConfLoader {
+    private static final java.util.regex.Pattern IPV4 =
+            java.util.regex.Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+
     private NetConfLoader() {
     }
 
@@ -88,7 +91,7 @@ public final class NetConfLoader {
         }
         InetAddress ip = ipLiteral(host, "controller");
         int port = port(text.substring(colon + 1));
-        String h = ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
+        String h = ip instanceof Inet6Address ? "[" + host + "]" : host;
         return "tcp:" + h + ":" + port;
     }
 
@@ -104,9 +107,16 @@ public final class NetConfLoader {
         throw new IllegalArgumentException("controller port must be 1..65535: " + s);
     }
 
+    /** An IPv4 dotted quad or an IPv6 literal; never a name lookup, no legacy short forms. */
     static InetAddress ipLiteral(String text, String key) {
         try {
-            return InetAddress.ofLiteral(text);
+            if (text.contains(":")) {
+                return Inet6Address.ofLiteral(text);
+            }
+            if (!IPV4.matcher(text).matches()) {
+                throw new IllegalArgumentException(text);
+            }
+            return java.net.Inet4Address.ofLiteral(text);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalArgumentException(key + ": not an IP address: " + text);
         }

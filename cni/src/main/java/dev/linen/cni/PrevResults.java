@@ -56,6 +56,9 @@ public final class PrevResults {
             return ip;
         }
         String addr = ip.string("address").orElse("");
-        return ip.with("version", new JString(addr.contains(":") ? "6" : "4"));
+        java.util.Map<String, JsonValue> m = new java.util.LinkedHashMap<>();
+        m.put("version", new JString(addr.contains(":") ? "6" : "4"));
+        m.putAll(ip.members());
+        return new JObject(m);
     }
 }
