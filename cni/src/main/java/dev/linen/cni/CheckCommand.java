@@ -1,6 +1,7 @@
 package dev.linen.cni;
 
 import dev.linen.cni.json.JsonValue.JObject;
+import dev.linen.cni.node.SetupRecord;
 import dev.linen.cni.node.SysNet;
 import dev.linen.ovs.db.BridgeInfo;
 import dev.linen.ovs.db.OvsDatabase;
@@ -22,7 +23,10 @@ final class CheckCommand {
         this.sys = sys;
     }
 
-    /** Read-only. Fails with code 101 listing every difference found. */
+    /**
+     * Read-only on OVS and the kernel. Fails with code 101 listing every difference found, and
+     * then drops the plugin's record of the setup so that the next ADD repairs the node.
+     */
     void check(NetConf conf) throws CniException {
         JObject prev = conf.prevResult().orElseThrow(() -> new CniException(CniException.INVALID_CONFIG,
                 "prevResult is required for CHECK"));
@@ -42,6 +46,8 @@ final class CheckCommand {
         }
         checkAttachment(s.ovsBridge(), linuxBridge, problems);
         if (!problems.isEmpty()) {
+            // the next ADD must not trust its record of a setup that no longer holds
+            SetupRecord.of(s.stateDir(), s.ovsdb(), s.ovsBridge()).forget();
             throw new CniException(CniException.CHECK_FAILED, "node does not match the linen configuration",
                     String.join("; ", problems));
         }

@@ -1,0 +1,115 @@
+package dev.linen.cni.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A test node: a network namespace with its private OVS (from the ovs-model test extension), a
+ * CNI_PATH holding the built linen (as a symlink) in front of Debian's plugins, and pods as
+ * network namespaces. The runtime is the libcni caller; the plugin can also be run directly.
+ * Every namespace it makes carries the node's prefix and is removed by {@link #close()}.
+ */
+final class CniNode implements AutoCloseable {
+    static final String DEBIAN_PLUGINS = "/usr/lib/cni";
+
+    final String netns;
+    final Path socket;
+    final Path work;
+    final Path bin;
+    private final List<String> pods = new ArrayList<>();
+
+    CniNode(String netns, Path socket, Path work) {
+        this.netns = netns;
+        this.socket = socket;
+        this.work = work;
+        this.bin = work.resolve("bin");
+        try {
+            Files.createDirectories(bin);
+            Files.deleteIfExists(bin.resolve("linen"));
+            Files.createSymbolicLink(bin.resolve("linen"), Repo.plugin());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path state() {
+        return work.resolve("state");
+    }
+
+    Path ipamData() {
+        return work.resolve("ipam");
+    }
+
+    /** Creates a pod namespace; returns its path. */
+    String pod(String suffix) {
+        String name = netns + "-" + suffix;
+        Proc.ok("ip", "netns", "add", name);
+        pods.add(name);
+        return "/var/run/netns/" + name;
+    }
+
+    void removePod(String path) {
+        String name = Path.of(path).getFileName().toString();
+        Proc.run("ip", "netns", "del", name);
+        pods.remove(name);
+    }
+
+    Path write(String fileName, String json) {
+        try {
+            return Files.writeString(work.resolve(fileName), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code cnicall add|check|del} in the node's namespace. */
+    Proc cnicall(String command, Path conflist, String podNetns, String containerId) {
+        List<String> argv = inNode(env());
+        argv.addAll(List.of(Repo.cnicall().toString(), command, conflist.toString(), podNetns, containerId, "eth0"));
+        return Proc.run(argv, Map.of(), "");
+    }
+
+    /** Runs the plugin itself (the CNI protocol without libcni), for inputs libcni would refuse. */
+    Proc plugin(String command, String stdin, Map<String, String> cniEnv) {
+        Map<String, String> env = env();
+        env.put("CNI_COMMAND", command);
+        env.putAll(cniEnv);
+        List<String> argv = inNode(env);
+        argv.add(bin.resolve("linen").toString());
+        return Proc.run(argv, Map.of(), stdin);
+    }
+
+    /** Runs argv in the node's namespace. */
+    Proc exec(String... argv) {
+        List<String> all = inNode(Map.of());
+        all.addAll(List.of(argv));
+        return Proc.run(all, Map.of(), "");
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CNI_PATH", bin + ":" + DEBIAN_PLUGINS);
+        env.put("CNI_CACHE_DIR", work.resolve("cache").toString());
+        return env;
+    }
+
+    private List<String> inNode(Map<String, String> env) {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", netns, "env"));
+        env.forEach((k, v) -> argv.add(k + "=" + v));
+        return argv;
+    }
+
+    @Override
+    public void close() {
+        for (String name : List.copyOf(pods)) {
+            Proc.run("ip", "netns", "del", name);
+        }
+        pods.clear();
+    }
+}
