@@ -31,7 +31,7 @@ class BadInputIT {
     private static final Map<String, String> POD_ENV = Map.of("CNI_CONTAINERID", "bad-input",
             "CNI_NETNS", "/var/run/netns/none", "CNI_IFNAME", "eth0");
     private static final String PREV = """
-        {"cniVersion":"1.0.0","interfaces":[{"name":"kbad"}],"ips":[]}""";
+        {"cniVersion":"1.0.0","interfaces":[{"name":"knotabridge"}],"ips":[]}""";
 
     private CniNode node;
 
