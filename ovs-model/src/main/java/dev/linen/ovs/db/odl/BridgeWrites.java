@@ -1,0 +1,151 @@
+package dev.linen.ovs.db.odl;
+
+import static dev.linen.ovs.db.odl.Snapshot.get;
+import static org.opendaylight.ovsdb.lib.operations.Operations.op;
+
+import dev.linen.ovs.db.BridgeSpec;
+import dev.linen.ovs.db.OvsdbConflictException;
+import dev.linen.ovs.db.OvsdbTransactionException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.opendaylight.ovsdb.lib.notation.Mutator;
+import org.opendaylight.ovsdb.lib.notation.Row;
+import org.opendaylight.ovsdb.lib.notation.UUID;
+import org.opendaylight.ovsdb.lib.operations.Insert;
+import org.opendaylight.ovsdb.lib.operations.Mutate;
+import org.opendaylight.ovsdb.lib.operations.Operation;
+import org.opendaylight.ovsdb.lib.operations.OperationResult;
+import org.opendaylight.ovsdb.lib.operations.Update;
+import org.opendaylight.ovsdb.lib.schema.GenericTableSchema;
+
+/** Plans the operations that take a {@link Snapshot} to the desired state. Pure: no I/O. */
+final class BridgeWrites {
+    private static final UUID NEW_BRIDGE = new UUID("linen_bridge");
+    private static final UUID NEW_PORT = new UUID("linen_port");
+    private static final UUID NEW_IFACE = new UUID("linen_iface");
+    private static final UUID NEW_CONTROLLER = new UUID("linen_controller");
+
+    private final Tables t;
+
+    BridgeWrites(Tables t) {
+        this.t = t;
+    }
+
+    List<Operation> ensureBridge(Snapshot s, BridgeSpec spec) {
+        if (s.bridge().isEmpty()) {
+            return createBridge(spec);
+        }
+        Row<GenericTableSchema> b = s.bridge().get();
+        List<Operation> ops = new ArrayList<>();
+        Update<GenericTableSchema> update = op.update(t.bridge);
+        boolean changed = false;
+        if (!get(b, t.bridgeDatapathType).orElse("").equals(spec.datapathType())) {
+            update.set(t.bridgeDatapathType, spec.datapathType());
+            changed = true;
+        }
+        if (spec.failMode().isPresent() && !get(b, t.bridgeFailMode).orElse(Set.of()).equals(Set.of(spec.failMode().get()))) {
+            update.set(t.bridgeFailMode, Set.of(spec.failMode().get()));
+            changed = true;
+        }
+        if (!spec.protocols().isEmpty() && !get(b, t.bridgeProtocols).orElse(Set.of()).equals(spec.protocols())) {
+            update.set(t.bridgeProtocols, spec.protocols());
+            changed = true;
+        }
+        Map<String, String> ids = new HashMap<>(get(b, t.bridgeExternalIds).orElse(Map.of()));
+        if (!ids.entrySet().containsAll(spec.externalIds().entrySet())) {
+            ids.putAll(spec.externalIds());
+            update.set(t.bridgeExternalIds, ids);
+            changed = true;
+        }
+        if (spec.controller().isPresent() && !s.controllerTargets(t).equals(List.of(spec.controller().get()))) {
+            ops.add(insertController(spec.controller().get()));
+            update.set(t.bridgeController, Set.of(NEW_CONTROLLER));
+            changed = true;
+        }
+        if (changed) {
+            ops.add(update.where(t.bridgeUuid.opEqual(get(b, t.bridgeUuid).orElseThrow())).build());
+        }
+        return ops;
+    }
+
+    private List<Operation> createBridge(BridgeSpec spec) {
+        List<Operation> ops = new ArrayList<>();
+        ops.add(insertInterface(spec.name(), "internal", Map.of()));
+        ops.add(insertPort(spec.name()));
+        Insert<GenericTableSchema> br = op.insert(t.bridge).withId(NEW_BRIDGE.toString())
+                .value(t.bridgeName, spec.name())
+                .value(t.bridgeDatapathType, spec.datapathType())
+                .value(t.bridgePorts, Set.of(NEW_PORT));
+        spec.failMode().ifPresent(m -> br.value(t.bridgeFailMode, Set.of(m)));
+        if (!spec.protocols().isEmpty()) {
+            br.value(t.bridgeProtocols, spec.protocols());
+        }
+        if (!spec.externalIds().isEmpty()) {
+            br.value(t.bridgeExternalIds, spec.externalIds());
+        }
+        if (spec.controller().isPresent()) {
+            ops.add(insertController(spec.controller().get()));
+            br.value(t.bridgeController, Set.of(NEW_CONTROLLER));
+        }
+        ops.add(br);
+        // no "where": the one Open_vSwitch row
+        ops.add(op.mutate(t.ovs).addMutation(t.ovsBridges, Mutator.INSERT, Set.of(NEW_BRIDGE)));
+        return ops;
+    }
+
+    /** A port with one interface of the given type and exactly these options. */
+    List<Operation> ensurePort(Snapshot s, String bridge, String name, String type, Map<String, String> options) {
+        Row<GenericTableSchema> b = s.bridge().orElseThrow(
+                () -> new OvsdbTransactionException("no bridge " + bridge + " for port " + name));
+        var existing = s.port(t, name);
+        if (existing.isEmpty()) {
+            if (s.portNameTaken(t, name)) {
+                throw new OvsdbTransactionException("port " + name + " exists on another bridge");
+            }
+            Mutate<GenericTableSchema> attach = op.mutate(t.bridge);
+            attach.addMutation(t.bridgePorts, Mutator.INSERT, Set.of(NEW_PORT));
+            return List.of(insertInterface(name, type, options), insertPort(name),
+                    attach.where(t.bridgeUuid.opEqual(get(b, t.bridgeUuid).orElseThrow())).build());
+        }
+        Row<GenericTableSchema> iface = s.firstInterface(t, existing.get()).orElseThrow(
+                () -> new OvsdbConflictException("port " + name + " has no interface yet"));
+        boolean same = get(iface, t.ifaceType).orElse("").equals(type)
+                && get(iface, t.ifaceOptions).orElse(Map.of()).equals(options);
+        if (same) {
+            return List.of();
+        }
+        return List.of(op.update(t.iface).set(t.ifaceType, type).set(t.ifaceOptions, options)
+                .where(t.ifaceUuid.opEqual(get(iface, t.ifaceUuid).orElseThrow())).build());
+    }
+
+    private Operation insertInterface(String name, String type, Map<String, String> options) {
+        Insert<GenericTableSchema> i = op.insert(t.iface).withId(NEW_IFACE.toString())
+                .value(t.ifaceName, name).value(t.ifaceType, type);
+        if (!options.isEmpty()) {
+            i.value(t.ifaceOptions, options);
+        }
+        return i;
+    }
+
+    private Operation insertPort(String name) {
+        return op.insert(t.port).withId(NEW_PORT.toString()).value(t.portName, name)
+                .value(t.portInterfaces, Set.of(NEW_IFACE));
+    }
+
+    private Operation insertController(String target) {
+        return op.insert(t.controller).withId(NEW_CONTROLLER.toString()).value(t.controllerTarget, target);
+    }
+
+    /** An update or mutate that matched no row planned against a row that changed meanwhile. */
+    void checkCounts(List<OperationResult> results, List<Operation> ops) {
+        for (int i = 0; i < ops.size(); i++) {
+            String kind = ops.get(i).getOp();
+            if ((kind.equals("update") || kind.equals("mutate")) && results.get(i).getCount() == 0) {
+                throw new OvsdbConflictException(kind + " on " + ops.get(i).getTable() + " matched no row");
+            }
+        }
+    }
+}
