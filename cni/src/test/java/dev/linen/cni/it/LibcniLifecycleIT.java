@@ -36,7 +36,9 @@ class LibcniLifecycleIT {
     }
 
     private Path conflist(String version, String kbr, String br, int octet) {
-        String ovs = "\"isMaster\":true,\"ovsBridge\":\"%s\",\"vtepIPs\":[\"10.99.0.12\",\"10.99.0.13\"]".formatted(br);
+        // port names are unique per OVS, so each bridge here gets peers of its own
+        String ovs = "\"isMaster\":true,\"ovsBridge\":\"%s\",\"vtepIPs\":[\"10.99.%d.12\",\"10.99.%d.13\"]"
+                .formatted(br, octet, octet);
         return node.write("net-" + br + ".conflist", Conflists.bridgeAndLinen(node,
                 new Conflists.Spec(version, kbr, octet, "", ovs)));
     }
@@ -59,9 +61,11 @@ class LibcniLifecycleIT {
         assertTrue(bridges(node).contains(br), "OVS bridge " + br + " exists");
         assertEquals("netdev", vsctl(node, "get", "bridge", br, "datapath_type"));
         assertEquals(kbr, masterOf(node, br), br + " is enslaved to " + kbr);
-        assertEquals(List.of("vxif10_99_0_12", "vxif10_99_0_13"), ports(node, br).stream().sorted().toList());
-        assertEquals("{key=flow, remote_ip=\"10.99.0.12\"}", vsctl(node, "get", "interface", "vxif10_99_0_12", "options"));
-        assertEquals("vxlan", vsctl(node, "get", "interface", "vxif10_99_0_13", "type"));
+        String peer12 = "vxif10_99_" + octet + "_12";
+        String peer13 = "vxif10_99_" + octet + "_13";
+        assertEquals(List.of(peer12, peer13), ports(node, br).stream().sorted().toList());
+        assertEquals("{key=flow, remote_ip=\"10.99." + octet + ".12\"}", vsctl(node, "get", "interface", peer12, "options"));
+        assertEquals("vxlan", vsctl(node, "get", "interface", peer13, "type"));
 
         Proc add2 = node.cnicall("add", conf, pod2, "c2-" + br);
         assertEquals(0, add2.exit(), add2.describe());
@@ -69,27 +73,27 @@ class LibcniLifecycleIT {
         String ip2 = json(add2).array("ips").orElseThrow().items().get(0).toString();
         assertTrue(ip2.contains("10.244." + octet + "."), ip2);
 
-        checkAndRepair(version, conf, pod1, br);
+        checkAndRepair(version, conf, pod1, br, "vxif10_99_" + octet + "_13");
         deleteTwiceAndWithoutNetns(conf, pod1, pod2, br);
     }
 
-    private void checkAndRepair(String version, Path conf, String pod1, String br) {
+    private void checkAndRepair(String version, Path conf, String pod1, String br, String peer) {
         if (version.startsWith("0.3")) {
             return; // CHECK does not exist before 0.4.0
         }
         Proc ok = node.cnicall("check", conf, pod1, "c1-" + br);
         assertEquals(0, ok.exit(), ok.describe());
 
-        vsctl(node, "del-port", br, "vxif10_99_0_13");
+        vsctl(node, "del-port", br, peer);
         Proc bad = node.cnicall("check", conf, pod1, "c1-" + br);
         JObject err = assertCniError(bad, 101);
-        assertTrue(err.toString().contains("vxif10_99_0_13"), "CHECK names the missing port: " + bad.describe());
+        assertTrue(err.toString().contains(peer), "CHECK names the missing port: " + bad.describe());
 
         // after a failed CHECK, the next ADD sets the node up again instead of trusting its record
         String pod3 = node.pod("r" + br);
         Proc add3 = node.cnicall("add", conf, pod3, "c3-" + br);
         assertEquals(0, add3.exit(), add3.describe());
-        assertTrue(ports(node, br).contains("vxif10_99_0_13"), "port restored");
+        assertTrue(ports(node, br).contains(peer), "port restored");
         assertEquals(0, node.cnicall("check", conf, pod1, "c1-" + br).exit());
     }
 
