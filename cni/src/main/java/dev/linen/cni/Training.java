@@ -33,6 +33,7 @@ public final class Training {
             Files.writeString(sys.resolve("br0/flags"), "0x1003\n");
             Files.createSymbolicLink(sys.resolve("br0/master"), Path.of("../kbr0"));
             Path socket = Files.writeString(scratch.resolve("db.sock"), "");
+            System.getenv().size(); // the launcher reads the real environment: record those classes
             Linen linen = new Linen(new SysNet(sys));
             String conf = conf(socket, scratch.resolve("state"));
             prime(conf);

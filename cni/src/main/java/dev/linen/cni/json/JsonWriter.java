@@ -2,7 +2,6 @@ package dev.linen.cni.json;
 
 import dev.linen.cni.json.JsonValue.JArray;
 import dev.linen.cni.json.JsonValue.JBool;
-import dev.linen.cni.json.JsonValue.JNull;
 import dev.linen.cni.json.JsonValue.JNumber;
 import dev.linen.cni.json.JsonValue.JObject;
 import dev.linen.cni.json.JsonValue.JString;
@@ -12,36 +11,39 @@ final class JsonWriter {
     private JsonWriter() {
     }
 
+    // instanceof, not a pattern switch: a type switch is bootstrapped at run time (a hidden class
+    // per JVM start), and this runs on every ADD.
     static void write(JsonValue v, StringBuilder sb) {
-        switch (v) {
-            case JObject o -> {
-                sb.append('{');
-                boolean first = true;
-                for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
-                    if (!first) {
-                        sb.append(',');
-                    }
-                    first = false;
-                    string(e.getKey(), sb);
-                    sb.append(':');
-                    write(e.getValue(), sb);
+        if (v instanceof JObject o) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
+                if (!first) {
+                    sb.append(',');
                 }
-                sb.append('}');
+                first = false;
+                string(e.getKey(), sb);
+                sb.append(':');
+                write(e.getValue(), sb);
             }
-            case JArray a -> {
-                sb.append('[');
-                for (int i = 0; i < a.items().size(); i++) {
-                    if (i > 0) {
-                        sb.append(',');
-                    }
-                    write(a.items().get(i), sb);
+            sb.append('}');
+        } else if (v instanceof JArray a) {
+            sb.append('[');
+            for (int i = 0; i < a.items().size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
                 }
-                sb.append(']');
+                write(a.items().get(i), sb);
             }
-            case JString s -> string(s.value(), sb);
-            case JNumber n -> sb.append(n.text());
-            case JBool b -> sb.append(b.value());
-            case JNull n -> sb.append("null");
+            sb.append(']');
+        } else if (v instanceof JString s) {
+            string(s.value(), sb);
+        } else if (v instanceof JNumber n) {
+            sb.append(n.text());
+        } else if (v instanceof JBool b) {
+            sb.append(b.value());
+        } else {
+            sb.append("null");
         }
     }
 
