@@ -24,8 +24,11 @@ final class AddCommand {
 
     /** Idempotent; all-or-nothing (a failed setup is rolled back and not recorded). */
     JObject add(NetConf conf) throws CniException {
-        JObject prev = conf.prevResult().orElseThrow(() -> new CniException(CniException.INVALID_CONFIG,
-                "prevResult is required", "linen is a chained plugin: put it after the bridge plugin"));
+        if (conf.prevResult().isEmpty()) {
+            throw new CniException(CniException.INVALID_CONFIG, "prevResult is required",
+                    "linen is a chained plugin: put it after the bridge plugin");
+        }
+        JObject prev = conf.prevResult().get();
         OvsSettings s = conf.ovs();
         String linuxBridge = PrevResults.linuxBridge(prev, sys);
         SetupRecord record = SetupRecord.of(s.stateDir(), s.ovsdb(), s.ovsBridge());
@@ -45,7 +48,7 @@ final class AddCommand {
     private boolean isSetUp(SetupRecord record, String fingerprint, String ovsBridge, String linuxBridge)
             throws CniException {
         return record.matches(fingerprint)
-                && sys.master(ovsBridge).filter(linuxBridge::equals).isPresent()
+                && linuxBridge.equals(sys.master(ovsBridge).orElse(""))
                 && sys.isUp(ovsBridge);
     }
 

@@ -19,7 +19,8 @@ public record CniEnv(String command, Optional<String> containerId, Optional<Stri
     }
 
     private static Optional<String> opt(Map<String, String> env, String key) {
-        return Optional.ofNullable(env.get(key)).filter(s -> !s.isEmpty());
+        String v = env.get(key);
+        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
     }
 
     private void validate() throws CniException {

@@ -81,14 +81,16 @@ public final class Linen {
         String version = CniVersions.LATEST;
         if (!stdin.isBlank()) {
             try {
-                version = NetConfLoader.decode(stdin).string("cniVersion")
-                        .filter(CniVersions.SUPPORTED::contains).orElse(CniVersions.LATEST);
+                String asked = NetConfLoader.decode(stdin).string("cniVersion").orElse("");
+                version = CniVersions.SUPPORTED.contains(asked) ? asked : CniVersions.LATEST;
             } catch (CniException e) {
                 // VERSION answers whatever the input; it has nothing to validate
             }
         }
         List<JsonValue> supported = new ArrayList<>();
-        CniVersions.SUPPORTED.forEach(v -> supported.add(JsonValue.of(v)));
+        for (String v : CniVersions.SUPPORTED) {
+            supported.add(JsonValue.of(v));
+        }
         Map<String, JsonValue> m = new LinkedHashMap<>();
         m.put("cniVersion", JsonValue.of(version));
         m.put("supportedVersions", new JArray(supported));

@@ -9,6 +9,7 @@ import dev.linen.cni.json.JsonValue.JNumber;
 import dev.linen.cni.json.JsonValue.JObject;
 import dev.linen.cni.json.JsonValue.JString;
 import dev.linen.ovs.db.OvsdbEndpoint;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -17,24 +18,26 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** Parses and validates the plugin config (the {@code loadNetConf} of the reference plugins). */
+/**
+ * Parses and validates the plugin config (the {@code loadNetConf} of the reference plugins).
+ * Runs on every ADD, so it is written without lambdas or regular expressions (each costs start-up).
+ */
 public final class NetConfLoader {
-    private static final java.util.regex.Pattern IPV4 =
-            java.util.regex.Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
-
     private NetConfLoader() {
     }
 
     /** Decodes stdin; code 6 when it is not JSON, 1 for a foreign version, 7 for bad values. */
     public static NetConf load(String stdin) throws CniException {
         JObject conf = decode(stdin);
-        String version = conf.string("cniVersion").orElseThrow(
-                () -> new CniException(CniException.INVALID_CONFIG, "cniVersion is missing"));
-        CniVersions.requireSupported(version);
+        Optional<String> version = conf.string("cniVersion");
+        if (version.isEmpty()) {
+            throw new CniException(CniException.INVALID_CONFIG, "cniVersion is missing");
+        }
+        CniVersions.requireSupported(version.get());
         String name = conf.string("name").orElse("");
         String type = conf.string("type").orElse("linen");
         Optional<JObject> prev = optionalObject(conf, "prevResult");
-        return new NetConf(version, name, type, settings(conf), prev, conf);
+        return new NetConf(version.get(), name, type, settings(conf), prev, conf);
     }
 
     /** Parses stdin into an object, or fails with code 6. */
@@ -51,18 +54,22 @@ public final class NetConfLoader {
     }
 
     private static OvsSettings settings(JObject conf) throws CniException {
-        Lookup in = new Lookup(conf, conf.object("runtimeConfig").flatMap(r -> r.object("ovs")));
+        Optional<JObject> runtime = conf.object("runtimeConfig");
+        Lookup in = new Lookup(conf, runtime.isPresent() ? runtime.get().object("ovs") : Optional.empty());
         try {
+            Optional<String> controller = in.string("controller");
+            Optional<String> ovsdb = in.string("ovsdb");
+            Optional<String> stateDir = in.string("stateDir");
             return new OvsSettings(
-                    in.bool("isMaster").orElse(false),
+                    in.bool("isMaster"),
                     in.string("ovsBridge").orElse(OvsSettings.DEFAULT_BRIDGE),
                     vteps(in.strings("vtepIPs")),
-                    in.string("controller").map(NetConfLoader::controllerTarget),
+                    controller.isPresent() ? Optional.of(controllerTarget(controller.get())) : Optional.empty(),
                     in.string("datapathType").orElse("system"),
-                    in.string("ovsdb").map(OvsdbEndpoint::parse)
-                            .orElse(new OvsdbEndpoint.UnixSocket(OvsdbEndpoint.DEFAULT_SOCKET)),
+                    ovsdb.isPresent() ? OvsdbEndpoint.parse(ovsdb.get())
+                            : new OvsdbEndpoint.UnixSocket(OvsdbEndpoint.DEFAULT_SOCKET),
                     in.integer("mtu"),
-                    in.string("stateDir").map(Path::of).orElse(OvsSettings.DEFAULT_STATE_DIR));
+                    stateDir.isPresent() ? Path.of(stateDir.get()) : OvsSettings.DEFAULT_STATE_DIR);
         } catch (IllegalArgumentException e) {
             throw new CniException(CniException.INVALID_CONFIG, "invalid linen configuration", e.getMessage());
         }
@@ -96,13 +103,11 @@ public final class NetConfLoader {
     }
 
     private static int port(String s) {
-        try {
+        if (isDigits(s, 5)) {
             int p = Integer.parseInt(s);
             if (p >= 1 && p <= 65535) {
                 return p;
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw new IllegalArgumentException("controller port must be 1..65535: " + s);
     }
@@ -110,16 +115,45 @@ public final class NetConfLoader {
     /** An IPv4 dotted quad or an IPv6 literal; never a name lookup, no legacy short forms. */
     static InetAddress ipLiteral(String text, String key) {
         try {
-            if (text.contains(":")) {
+            if (text.indexOf(':') >= 0) {
                 return Inet6Address.ofLiteral(text);
             }
-            if (!IPV4.matcher(text).matches()) {
-                throw new IllegalArgumentException(text);
+            if (isDottedQuad(text)) {
+                return Inet4Address.ofLiteral(text);
             }
-            return java.net.Inet4Address.ofLiteral(text);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException(key + ": not an IP address: " + text);
+        } catch (IllegalArgumentException e) {
+            // reported below
         }
+        throw new IllegalArgumentException(key + ": not an IP address: " + text);
+    }
+
+    private static boolean isDottedQuad(String s) {
+        int start = 0;
+        for (int part = 0; part < 4; part++) {
+            int end = part < 3 ? s.indexOf('.', start) : s.length();
+            if (end < 0) {
+                return false;
+            }
+            String octet = s.substring(start, end);
+            if (!isDigits(octet, 3) || (octet.length() > 1 && octet.charAt(0) == '0')
+                    || Integer.parseInt(octet) > 255) {
+                return false;
+            }
+            start = end + 1;
+        }
+        return true;
+    }
+
+    private static boolean isDigits(String s, int maxLength) {
+        if (s.isEmpty() || s.length() > maxLength) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Optional<JObject> optionalObject(JObject conf, String key) throws CniException {
@@ -136,16 +170,33 @@ public final class NetConfLoader {
     /** Reads a key from the top level first, then from {@code runtimeConfig.ovs}. */
     private record Lookup(JObject top, Optional<JObject> ovs) {
         Optional<JsonValue> get(String key) {
-            return top.get(key).or(() -> ovs.flatMap(o -> o.get(key)))
-                    .filter(v -> v != JsonValue.JNull.NULL);
+            Optional<JsonValue> v = top.get(key);
+            if (v.isEmpty() && ovs.isPresent()) {
+                v = ovs.get().get(key);
+            }
+            return v.isPresent() && v.get() == JsonValue.JNull.NULL ? Optional.empty() : v;
         }
 
         Optional<String> string(String key) {
-            return get(key).map(v -> v instanceof JString s ? s.value() : fail(key, "a string"));
+            Optional<JsonValue> v = get(key);
+            if (v.isEmpty()) {
+                return Optional.empty();
+            }
+            if (v.get() instanceof JString s) {
+                return Optional.of(s.value());
+            }
+            throw fail(key, "a string");
         }
 
-        Optional<Boolean> bool(String key) {
-            return get(key).map(v -> v instanceof JBool b ? b.value() : fail(key, "true or false"));
+        boolean bool(String key) {
+            Optional<JsonValue> v = get(key);
+            if (v.isEmpty()) {
+                return false;
+            }
+            if (v.get() instanceof JBool b) {
+                return b.value();
+            }
+            throw fail(key, "true or false");
         }
 
         OptionalInt integer(String key) {
@@ -153,10 +204,10 @@ public final class NetConfLoader {
             if (v.isEmpty()) {
                 return OptionalInt.empty();
             }
-            if (v.get() instanceof JNumber n && n.text().matches("[0-9]{1,9}")) {
+            if (v.get() instanceof JNumber n && isDigits(n.text(), 9)) {
                 return OptionalInt.of(Integer.parseInt(n.text()));
             }
-            return fail(key, "a whole number");
+            throw fail(key, "a whole number");
         }
 
         List<String> strings(String key) {
@@ -165,17 +216,20 @@ public final class NetConfLoader {
                 return List.of();
             }
             if (!(v.get() instanceof JArray a)) {
-                return fail(key, "a list of strings");
+                throw fail(key, "a list of strings");
             }
             List<String> out = new ArrayList<>();
             for (JsonValue item : a.items()) {
-                out.add(item instanceof JString s ? s.value() : fail(key, "a list of strings"));
+                if (!(item instanceof JString s)) {
+                    throw fail(key, "a list of strings");
+                }
+                out.add(s.value());
             }
             return out;
         }
 
-        private static <T> T fail(String key, String what) {
-            throw new IllegalArgumentException(key + " must be " + what);
+        private static IllegalArgumentException fail(String key, String what) {
+            return new IllegalArgumentException(key + " must be " + what);
         }
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 
 /**
  * Linen's settings for one node, from the plugin config (Linen's original keys under
@@ -31,15 +30,15 @@ public record OvsSettings(boolean isMaster, String ovsBridge, List<InetAddress> 
     public OvsSettings {
         Names.requireInterfaceName(ovsBridge);
         vtepIPs = List.copyOf(vtepIPs);
-        controller.ifPresent(Names::requireControllerTarget);
-        if (!Set.of("system", "netdev").contains(datapathType)) {
+        if (controller.isPresent()) {
+            Names.requireControllerTarget(controller.get());
+        }
+        if (!datapathType.equals("system") && !datapathType.equals("netdev")) {
             throw new IllegalArgumentException("datapathType must be system or netdev: " + datapathType);
         }
-        mtu.ifPresent(m -> {
-            if (m < 576 || m > 65535) {
-                throw new IllegalArgumentException("mtu out of range 576..65535: " + m);
-            }
-        });
+        if (mtu.isPresent() && (mtu.getAsInt() < 576 || mtu.getAsInt() > 65535)) {
+            throw new IllegalArgumentException("mtu out of range 576..65535: " + mtu.getAsInt());
+        }
         if (!stateDir.isAbsolute()) {
             throw new IllegalArgumentException("stateDir must be absolute: " + stateDir);
         }

@@ -7,6 +7,7 @@ import dev.linen.cni.json.JsonValue.JString;
 import dev.linen.cni.node.SysNet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Reading and re-shaping the previous plugin's result. */
 public final class PrevResults {
@@ -19,9 +20,11 @@ public final class PrevResults {
      */
     public static String linuxBridge(JObject prev, SysNet sys) throws CniException {
         List<String> candidates = new ArrayList<>();
-        for (JsonValue v : prev.array("interfaces").map(JArray::items).orElse(List.of())) {
-            if (v instanceof JObject iface && iface.string("sandbox").orElse("").isEmpty()) {
-                iface.string("name").ifPresent(candidates::add);
+        Optional<JArray> interfaces = prev.array("interfaces");
+        for (JsonValue v : interfaces.isPresent() ? interfaces.get().items() : List.<JsonValue>of()) {
+            if (v instanceof JObject iface && iface.string("sandbox").orElse("").isEmpty()
+                    && iface.string("name").isPresent()) {
+                candidates.add(iface.string("name").get());
             }
         }
         for (String name : candidates) {

@@ -9,9 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Build-time only: runs the plugin's steady-state paths in-process so the JVM can record them in
@@ -45,9 +43,7 @@ public final class Training {
                 run(linen, "ADD", conf.replace("\"prevResult\"", "\"other\""));
             }
         } finally {
-            try (Stream<Path> files = Files.walk(scratch)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            delete(scratch);
         }
     }
 
@@ -71,14 +67,25 @@ public final class Training {
         System.out.println(command + " -> " + rc + " " + out.toString(StandardCharsets.UTF_8));
     }
 
+    private static void delete(Path p) throws IOException {
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var entries = Files.newDirectoryStream(p)) {
+                for (Path e : entries) {
+                    delete(e);
+                }
+            }
+        }
+        Files.deleteIfExists(p);
+    }
+
     private static String conf(Path socket, Path state) {
         return """
-            {"cniVersion":"1.0.0","name":"train","type":"linen","ovsdb":"%s","stateDir":"%s",
+            {"cniVersion":"1.0.0","name":"train","type":"linen","ovsdb":"SOCKET","stateDir":"STATE",
              "runtimeConfig":{"ovs":{"isMaster":true,"ovsBridge":"br0","vtepIPs":["10.245.2.2","10.245.2.3"]}},
              "prevResult":{"cniVersion":"1.0.0","interfaces":[{"name":"kbr0","mac":"0a:58:0a:f4:01:01"},
                {"name":"veth1234","mac":"0a:58:0a:f4:01:02"},{"name":"eth0","mac":"0a:58:0a:f4:01:03",
                "sandbox":"/var/run/netns/x"}],"ips":[{"interface":2,"address":"10.244.1.10/16",
                "gateway":"10.244.1.1"}],"routes":[{"dst":"0.0.0.0/0"}],"dns":{}}}
-            """.formatted(socket, state);
+            """.replace("SOCKET", socket.toString()).replace("STATE", state.toString());
     }
 }

@@ -21,16 +21,18 @@ public sealed interface JsonValue {
             return Optional.ofNullable(members.get(key));
         }
 
+        // No lambdas here: these run on every ADD, and each lambda costs start-up time.
+
         public Optional<JObject> object(String key) {
-            return get(key).filter(JObject.class::isInstance).map(JObject.class::cast);
+            return members.get(key) instanceof JObject o ? Optional.of(o) : Optional.empty();
         }
 
         public Optional<String> string(String key) {
-            return get(key).filter(JString.class::isInstance).map(v -> ((JString) v).value());
+            return members.get(key) instanceof JString s ? Optional.of(s.value()) : Optional.empty();
         }
 
         public Optional<JArray> array(String key) {
-            return get(key).filter(JArray.class::isInstance).map(JArray.class::cast);
+            return members.get(key) instanceof JArray a ? Optional.of(a) : Optional.empty();
         }
 
         /** A copy with the key set (added at the end, or replaced in place). */

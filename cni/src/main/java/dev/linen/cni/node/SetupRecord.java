@@ -58,7 +58,8 @@ public record SetupRecord(Path file, Path lockFile, OvsdbEndpoint ovsdb) {
     public void write(String fingerprint) throws CniException {
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+            // the lock is held, so a name per process is enough (and needs no SecureRandom)
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
             Files.writeString(tmp, fingerprint + "\n" + serverIdentity() + "\n");
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

@@ -37,11 +37,12 @@ public record SysNet(Path root) {
 
     /** True when the interface is administratively up. */
     public boolean isUp(String ifname) {
-        return read(ifname, "flags").map(f -> (Integer.decode(f) & IFF_UP) != 0).orElse(false);
-    }
-
-    public Optional<Integer> mtu(String ifname) {
-        return read(ifname, "mtu").map(Integer::parseInt);
+        Optional<String> flags = read(ifname, "flags");
+        try {
+            return flags.isPresent() && (Integer.decode(flags.get()) & IFF_UP) != 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private Optional<String> read(String ifname, String attr) {
