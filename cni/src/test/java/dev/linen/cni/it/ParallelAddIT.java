@@ -35,7 +35,7 @@ class ParallelAddIT {
     void twentyParallelAddsOnAFreshNode() throws Exception {
         node = NodeFixture.node(OVS);
         Path conf = node.write("par.conflist", Conflists.bridgeAndLinen(node, new Conflists.Spec("1.0.0", "kpar", 60, "",
-                "\"ovsBridge\":\"brpar\",\"vtepIPs\":[\"10.99.0.12\"],\"controller\":\"127.0.0.1:6653\"")));
+                "\"ovsBridge\":\"brpar\",\"vtepIPs\":[\"10.99.0.12\"],\"controller\":\"127.0.0.1:6653\",\"mtu\":1400")));
         List<String> pods = IntStream.range(0, PODS).mapToObj(i -> node.pod("p" + i)).toList();
         List<Proc> results = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(PODS)) {
@@ -55,6 +55,7 @@ class ParallelAddIT {
         assertEquals(List.of("brpar"), bridges(node));
         assertEquals(List.of("vxif10_99_0_12"), ports(node, "brpar"));
         assertEquals("kpar", masterOf(node, "brpar"));
+        assertEquals("1400", node.exec("cat", "/sys/class/net/brpar/mtu").stdout().trim(), "mtu applied to the OVS port");
         assertEquals(1, NodeFixture.vsctl(node, "--columns=target", "list", "controller").lines()
                 .filter(l -> l.startsWith("target")).count(), "exactly one controller row");
         long veths = node.exec("ls", "/sys/class/net/kpar/brif").stdout().lines().count();

@@ -65,6 +65,17 @@ class StatusGcVersionIT {
     }
 
     @Test
+    void delWithoutNetnsPrevResultOrBridgeSucceeds() {
+        node = NodeFixture.node(OVS);
+        String conf = Conflists.linenOnly("1.0.0", node.socket, node.state(), "\"ovsBridge\":\"brnever\"", "");
+        for (int i = 0; i < 2; i++) {
+            Proc p = node.plugin("DEL", conf, Map.of("CNI_CONTAINERID", "gone", "CNI_IFNAME", "eth0"));
+            assertEquals(0, p.exit(), p.describe());
+            assertEquals("", p.stdout().trim());
+        }
+    }
+
+    @Test
     void versionDirectAnswersInTheRequestedVersion() {
         node = NodeFixture.node(OVS);
         Proc p = node.plugin("VERSION", "{\"cniVersion\":\"0.4.0\"}", Map.of());
