@@ -3,7 +3,6 @@ package dev.linen.cni;
 import dev.linen.cni.json.JsonValue.JObject;
 import dev.linen.cni.node.SetupRecord;
 import dev.linen.cni.node.SysNet;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -55,8 +54,8 @@ final class AddCommand {
     /** Everything the setup depends on, in a stable order. */
     static String fingerprint(OvsSettings s, String linuxBridge) {
         TreeSet<String> peers = new TreeSet<>();
-        for (InetAddress ip : s.vtepIPs()) {
-            peers.add(VxlanPorts.name(ip) + "=" + ip.getHostAddress());
+        for (String ip : s.vtepIPs()) {
+            peers.add(VxlanPorts.name(ip) + "=" + ip);
         }
         return String.join("|", List.of("v1", s.ovsBridge(), s.datapathType(), Boolean.toString(s.isMaster()),
                 s.controller().orElse("-"), s.mtu().isPresent() ? Integer.toString(s.mtu().getAsInt()) : "-",

@@ -75,10 +75,11 @@ public final class NetConfLoader {
         }
     }
 
-    private static List<InetAddress> vteps(List<String> texts) {
-        List<InetAddress> out = new ArrayList<>();
+    /** Peers in canonical text. IPv4 is checked by hand: InetAddress would load the security properties. */
+    private static List<String> vteps(List<String> texts) {
+        List<String> out = new ArrayList<>();
         for (String t : texts) {
-            out.add(ipLiteral(t, "vtepIPs"));
+            out.add(t.indexOf(':') < 0 && isDottedQuad(t) ? t : ipLiteral(t, "vtepIPs").getHostAddress());
         }
         return out;
     }

@@ -2,7 +2,6 @@ package dev.linen.cni;
 
 import dev.linen.ovs.db.Names;
 import dev.linen.ovs.db.OvsdbEndpoint;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -14,14 +13,14 @@ import java.util.OptionalInt;
  *
  * @param isMaster     Linen's master flag (kept for compatibility; recorded on the bridge)
  * @param ovsBridge    OVS bridge whose internal port joins the Linux bridge
- * @param vtepIPs      peers; one VXLAN port each
+ * @param vtepIPs      peers (canonical address text); one VXLAN port each
  * @param controller   OpenFlow controller as an OVS target ({@code tcp:ip:port})
  * @param datapathType {@code system} or {@code netdev}
  * @param ovsdb        where OVSDB listens
  * @param mtu          MTU for the OVS internal port, if set
  * @param stateDir     where the plugin keeps its lock and its record of the last setup
  */
-public record OvsSettings(boolean isMaster, String ovsBridge, List<InetAddress> vtepIPs,
+public record OvsSettings(boolean isMaster, String ovsBridge, List<String> vtepIPs,
                           Optional<String> controller, String datapathType, OvsdbEndpoint ovsdb,
                           OptionalInt mtu, Path stateDir) {
     public static final String DEFAULT_BRIDGE = "br0";

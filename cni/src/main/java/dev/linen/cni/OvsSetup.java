@@ -11,7 +11,6 @@ import dev.linen.ovs.db.OvsdbException;
 import dev.linen.ovs.db.OvsdbUnavailableException;
 import dev.linen.ovs.db.PortInfo;
 import dev.linen.ovs.db.VxlanPortSpec;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,10 +76,10 @@ final class OvsSetup {
                 Map.of(MASTER_KEY, Boolean.toString(s.isMaster())), s.controller());
     }
 
-    static List<VxlanPortSpec> vxlanPorts(List<InetAddress> peers) {
+    static List<VxlanPortSpec> vxlanPorts(List<String> peers) {
         List<VxlanPortSpec> out = new ArrayList<>();
-        for (InetAddress ip : peers) {
-            out.add(new VxlanPortSpec(VxlanPorts.name(ip), Map.of("remote_ip", ip.getHostAddress(), "key", "flow")));
+        for (String ip : peers) {
+            out.add(new VxlanPortSpec(VxlanPorts.name(ip), Map.of("remote_ip", ip, "key", "flow")));
         }
         return out;
     }

@@ -23,14 +23,16 @@ public final class Training {
     }
 
     public static void main(String[] args) throws IOException {
-        Path scratch = Files.createTempDirectory("linen-aot-");
+        // not Files.createTempDirectory: its SecureRandom would be recorded and loaded on every ADD
+        Path scratch = Path.of(System.getProperty("java.io.tmpdir"), "linen-aot-" + System.nanoTime());
+        Files.createDirectories(scratch);
         try {
             Path sys = scratch.resolve("sys");
             Files.createDirectories(sys.resolve("kbr0/bridge"));
             Files.createDirectories(sys.resolve("br0"));
-            Files.writeString(sys.resolve("br0/flags"), "0x1003\n");
+            write(sys.resolve("br0/flags"), "0x1003\n");
             Files.createSymbolicLink(sys.resolve("br0/master"), Path.of("../kbr0"));
-            Path socket = Files.writeString(scratch.resolve("db.sock"), "");
+            Path socket = write(scratch.resolve("db.sock"), "");
             System.getenv().size(); // the launcher reads the real environment: record those classes
             Linen linen = new Linen(new SysNet(sys));
             String conf = conf(socket, scratch.resolve("state"));
@@ -65,6 +67,14 @@ public final class Training {
         int rc = linen.run(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         System.out.println(command + " -> " + rc + " " + out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** java.io, like the plugin: NIO channels used here would be recorded and loaded on every ADD. */
+    private static Path write(Path p, String text) throws IOException {
+        try (java.io.FileOutputStream out = new java.io.FileOutputStream(p.toString())) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return p;
     }
 
     private static void delete(Path p) throws IOException {

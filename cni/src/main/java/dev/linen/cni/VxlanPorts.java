@@ -1,6 +1,5 @@
 package dev.linen.cni;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,9 +16,10 @@ public final class VxlanPorts {
     /**
      * {@code vxif} + the address with separators as underscores; names that would pass 15
      * characters become {@code vxif} + 11 hex digits of the address's SHA-256 (stable).
+     *
+     * @param ip a peer address in canonical text (as {@link NetConfLoader} produces)
      */
-    public static String name(InetAddress peer) {
-        String ip = peer.getHostAddress();
+    public static String name(String ip) {
         String plain = PREFIX + ip.replace('.', '_').replace(':', '_');
         if (plain.length() <= IFNAMSIZ) {
             return plain;

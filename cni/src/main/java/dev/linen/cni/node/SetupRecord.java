@@ -47,20 +47,19 @@ public record SetupRecord(Path file, Path lockFile, OvsdbEndpoint ovsdb) {
     /** True when the last successful setup had exactly this fingerprint on this server. */
     public boolean matches(String fingerprint) throws CniException {
         String want = fingerprint + "\n" + serverIdentity() + "\n";
-        try {
-            return Files.readString(file).equals(want);
-        } catch (IOException e) {
-            return false;
-        }
+        Optional<String> have = SysNet.readSmallFile(file);
+        return have.isPresent() && have.get().equals(want);
     }
 
     /** Records a successful setup. Atomic (temp file + rename); idempotent. */
     public void write(String fingerprint) throws CniException {
         try {
             Files.createDirectories(file.getParent());
-            // the lock is held, so a name per process is enough (and needs no SecureRandom)
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
-            Files.writeString(tmp, fingerprint + "\n" + serverIdentity() + "\n");
+            // callers hold the setup lock, so one fixed temporary name is enough
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (java.io.FileOutputStream out = new java.io.FileOutputStream(tmp.toString())) {
+                out.write((fingerprint + "\n" + serverIdentity() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new CniException(CniException.IO_FAILURE, "cannot write " + file, e.getMessage());

@@ -1,6 +1,8 @@
 package dev.linen.cni.node;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -46,9 +48,18 @@ public record SysNet(Path root) {
     }
 
     private Optional<String> read(String ifname, String attr) {
-        try {
-            return Optional.of(Files.readString(root.resolve(ifname).resolve(attr)).trim());
-        } catch (IOException | NumberFormatException e) {
+        Optional<String> text = readSmallFile(root.resolve(ifname).resolve(attr));
+        return text.isPresent() ? Optional.of(text.get().trim()) : text;
+    }
+
+    /**
+     * Reads a small file with java.io (Files.readString would open an NIO channel, which loads
+     * classes that a steady-state ADD otherwise never needs). Empty when it cannot be read.
+     */
+    public static Optional<String> readSmallFile(Path file) {
+        try (FileInputStream in = new FileInputStream(file.toString())) {
+            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
             return Optional.empty();
         }
     }
