@@ -34,7 +34,8 @@ final class OvsSetup {
     }
 
     /**
-     * Makes the bridge, its VXLAN ports and the kernel attachment exist. Idempotent. On failure
+     * Makes the bridge, its VXLAN ports (exactly one per peer: ports of peers no longer listed go)
+     * and the kernel attachment exist. Idempotent. On failure
      * it removes what this call created (a bridge that did not exist, ports that did not exist).
      * Not thread-safe across processes by itself: callers hold the node's setup lock.
      */
@@ -45,12 +46,14 @@ final class OvsSetup {
             List<String> created = new ArrayList<>();
             try {
                 db.ensureBridge(bridgeSpec(s));
-                for (VxlanPortSpec port : vxlanPorts(s.vtepIPs())) {
+                List<VxlanPortSpec> wanted = vxlanPorts(s.vtepIPs());
+                for (VxlanPortSpec port : wanted) {
                     if (!before.contains(port.name())) {
                         created.add(port.name());
                     }
                     db.ensureVxlanPort(s.ovsBridge(), port);
                 }
+                pruneStalePeers(db, s.ovsBridge(), wanted);
                 awaitLink(s.ovsBridge());
                 IpLink.attach(s.ovsBridge(), linuxBridge, s.mtu());
             } catch (CniException | OvsdbException | IllegalArgumentException e) {
@@ -103,6 +106,16 @@ final class OvsSetup {
                         ifname + " missing after " + LINK_TIMEOUT.toSeconds() + " s; is ovs-vswitchd running?");
             }
             LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
+    }
+
+    /** Removes Linen's VXLAN ports ({@code vxif…}) for peers no longer in {@code vtepIPs}. */
+    private static void pruneStalePeers(OvsDatabase db, String bridge, List<VxlanPortSpec> wanted) {
+        Set<String> keep = wanted.stream().map(VxlanPortSpec::name).collect(Collectors.toSet());
+        for (PortInfo p : db.listPorts(bridge)) {
+            if (p.name().startsWith(VxlanPorts.PREFIX) && p.type().equals("vxlan") && !keep.contains(p.name())) {
+                db.deletePort(bridge, p.name());
+            }
         }
     }
 

@@ -75,6 +75,19 @@ class LibcniLifecycleIT {
 
         checkAndRepair(version, conf, pod1, br, "vxif10_99_" + octet + "_13");
         deleteTwiceAndWithoutNetns(conf, pod1, pod2, br);
+        peersFollowTheConfig(version, kbr, br, octet);
+    }
+
+    /** A peer dropped from vtepIPs loses its port at the next ADD; a new one gets its port. */
+    private void peersFollowTheConfig(String version, String kbr, String br, int octet) {
+        String ovs = "\"isMaster\":true,\"ovsBridge\":\"%s\",\"vtepIPs\":[\"10.99.%d.13\",\"10.99.%d.14\"]"
+                .formatted(br, octet, octet);
+        Path changed = node.write("changed-" + br + ".conflist", Conflists.bridgeAndLinen(node,
+                new Conflists.Spec(version, kbr, octet, "", ovs)));
+        Proc add = node.cnicall("add", changed, node.pod("c" + octet), "c4-" + br);
+        assertEquals(0, add.exit(), add.describe());
+        assertEquals(List.of("vxif10_99_" + octet + "_13", "vxif10_99_" + octet + "_14"),
+                ports(node, br).stream().sorted().toList());
     }
 
     private void checkAndRepair(String version, Path conf, String pod1, String br, String peer) {
