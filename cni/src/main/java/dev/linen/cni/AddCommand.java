@@ -1,5 +1,6 @@
 package dev.linen.cni;
 
+import dev.linen.ovs.db.VxlanPorts;
 import dev.linen.cni.json.JsonValue.JObject;
 import dev.linen.cni.node.SetupRecord;
 import dev.linen.cni.node.SysNet;

@@ -1,5 +1,6 @@
 package dev.linen.cni;
 
+import dev.linen.ovs.db.VxlanPorts;
 import dev.linen.cni.node.IpLink;
 import dev.linen.cni.node.SysNet;
 import dev.linen.ovs.db.BridgeSpec;

@@ -1,5 +1,6 @@
 package dev.linen.cni;
 
+import dev.linen.ovs.db.VxlanPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

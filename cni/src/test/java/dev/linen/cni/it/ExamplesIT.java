@@ -1,11 +1,11 @@
 package dev.linen.cni.it;
 
+import dev.linen.ovs.db.VxlanPorts;
 import static dev.linen.cni.it.NodeFixture.masterOf;
 import static dev.linen.cni.it.NodeFixture.ports;
 import static dev.linen.cni.it.NodeFixture.vsctl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.linen.cni.VxlanPorts;
 import dev.linen.cni.json.Json;
 import dev.linen.cni.json.JsonValue;
 import dev.linen.cni.json.JsonValue.JArray;

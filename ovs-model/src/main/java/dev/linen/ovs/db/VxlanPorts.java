@@ -1,4 +1,4 @@
-package dev.linen.cni;
+package dev.linen.ovs.db;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,7 +17,7 @@ public final class VxlanPorts {
      * {@code vxif} + the address with separators as underscores; names that would pass 15
      * characters become {@code vxif} + 11 hex digits of the address's SHA-256 (stable).
      *
-     * @param ip a peer address in canonical text (as {@link NetConfLoader} produces)
+     * @param ip a peer address in canonical text (as the linen config loader produces)
      */
     public static String name(String ip) {
         String plain = PREFIX + ip.replace('.', '_').replace(':', '_');

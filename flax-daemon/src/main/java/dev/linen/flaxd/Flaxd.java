@@ -1,0 +1,96 @@
+package dev.linen.flaxd;
+
+import dev.linen.flaxd.cluster.NodeWatcher;
+import dev.linen.flaxd.reconcile.ReconcileLoop;
+import dev.linen.flaxd.reconcile.WorkQueue;
+import dev.linen.flaxd.tunnel.TunnelPorts;
+import dev.linen.ovs.db.BridgeSpec;
+import dev.linen.ovs.db.OvsDatabase;
+import dev.linen.ovs.db.OvsDatabases;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * The node daemon: watches Nodes and keeps this node's tunnel ports equal to its peers.
+ * Start order: OVSDB session, bridge, informer, reconcile loop (after the informer's first list);
+ * stop in the reverse order. Not restartable: make a new one.
+ */
+public final class Flaxd implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Flaxd.class.getName());
+    static final String FULL_SYNC = "*";
+    private static final Duration OVSDB_TIMEOUT = Duration.ofSeconds(10);
+
+    private final FlaxdConfig config;
+    private final KubernetesClient client;
+    private final WorkQueue queue = new WorkQueue(Duration.ofMillis(100), Duration.ofSeconds(30));
+    private final TunnelPorts tunnels;
+    private OvsDatabase db;
+    private NodeWatcher watcher;
+    private ReconcileLoop loop;
+
+    public Flaxd(FlaxdConfig config, KubernetesClient client) {
+        this.config = config;
+        this.client = client;
+        this.tunnels = new TunnelPorts(config.tunnels());
+    }
+
+    /** Starts everything, in order; returns once the first full sync is queued. */
+    public void start(Duration syncTimeout) throws InterruptedException {
+        db = OvsDatabases.connect(config.ovsdb(), OVSDB_TIMEOUT);
+        // per-node mode forwards with NORMAL, so the bridge must not be left without flows
+        db.ensureBridge(new BridgeSpec(config.tunnels().bridge(), config.datapathType(), Optional.of("standalone"),
+                Set.of(), Map.of("linen-owner", "flaxd"), Optional.empty()));
+        watcher = new NodeWatcher(client, config.nodeName(), queue);
+        watcher.start();
+        long deadline = System.nanoTime() + syncTimeout.toNanos();
+        while (!watcher.hasSynced() && System.nanoTime() < deadline) {
+            Thread.sleep(Duration.ofMillis(20));
+        }
+        loop = new ReconcileLoop(queue, key -> reconcile());
+        loop.start();
+        queue.add(FULL_SYNC);
+    }
+
+    /** Compares the peers in the informer's cache with the bridge's tunnel ports and closes the gap. */
+    private void reconcile() {
+        int changes = tunnels.sync(db, watcher.peers());
+        if (changes > 0) {
+            LOG.info("tunnel ports changed: " + changes);
+        }
+    }
+
+    public ReconcileLoop loop() {
+        return loop;
+    }
+
+    /** Stops in reverse start order. Idempotent. */
+    @Override
+    public void close() {
+        if (loop != null) {
+            loop.close();
+        }
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        FlaxdConfig config = FlaxdConfig.fromEnv(System.getenv());
+        try (KubernetesClient client = new KubernetesClientBuilder().build();
+             Flaxd flaxd = new Flaxd(config, client)) {
+            flaxd.start(Duration.ofSeconds(60));
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.linen.flaxd;
+
+import dev.linen.flaxd.tunnel.TunnelMode;
+import dev.linen.flaxd.tunnel.TunnelSpec;
+import dev.linen.ovs.db.Names;
+import dev.linen.ovs.db.OvsdbEndpoint;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * flaxd's settings, from the environment (the DaemonSet sets them).
+ *
+ * @param nodeName     this node ({@code NODE_NAME}, from the downward API)
+ * @param datapathType {@code system} or {@code netdev} ({@code FLAXD_DATAPATH_TYPE})
+ * @param ovsdb        OVSDB endpoint ({@code FLAXD_OVSDB}, default the system socket)
+ * @param tunnels      bridge ({@code FLAXD_BRIDGE}, br0), mode ({@code FLAXD_TUNNEL_MODE}, flow),
+ *                     VNI ({@code FLAXD_VNI}, flow) and UDP port ({@code FLAXD_VXLAN_PORT}, 4789)
+ */
+public record FlaxdConfig(String nodeName, String datapathType, OvsdbEndpoint ovsdb, TunnelSpec tunnels) {
+    public FlaxdConfig {
+        if (nodeName == null || nodeName.isBlank()) {
+            throw new IllegalArgumentException("NODE_NAME is not set");
+        }
+        if (!datapathType.equals("system") && !datapathType.equals("netdev")) {
+            throw new IllegalArgumentException("datapath type must be system or netdev: " + datapathType);
+        }
+    }
+
+    public static FlaxdConfig fromEnv(Map<String, String> env) {
+        String bridge = Names.requireInterfaceName(env.getOrDefault("FLAXD_BRIDGE", "br0"));
+        String vni = env.getOrDefault("FLAXD_VNI", "flow");
+        TunnelSpec tunnels = new TunnelSpec(bridge, TunnelMode.parse(env.getOrDefault("FLAXD_TUNNEL_MODE", "flow")),
+                vni.equals("flow") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(vni)),
+                Integer.parseInt(env.getOrDefault("FLAXD_VXLAN_PORT", "4789")));
+        return new FlaxdConfig(env.get("NODE_NAME"), env.getOrDefault("FLAXD_DATAPATH_TYPE", "system"),
+                OvsdbEndpoint.parse(env.getOrDefault("FLAXD_OVSDB", OvsdbEndpoint.DEFAULT_SOCKET.toString())),
+                tunnels);
+    }
+}

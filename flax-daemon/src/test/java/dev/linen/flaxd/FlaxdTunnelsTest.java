@@ -1,0 +1,125 @@
+package dev.linen.flaxd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.linen.flaxd.tunnel.TunnelMode;
+import dev.linen.flaxd.tunnel.TunnelSpec;
+import dev.linen.ovs.db.OvsdbEndpoint;
+import dev.linen.ovs.testing.PrivateOvsExtension;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * flaxd against fabric8's mock Kubernetes API server in CRUD mode (the one stand-in: no real
+ * kube-apiserver can run here) and a real private OVS: Node objects become tunnel ports.
+ */
+@EnableKubernetesMockClient(crud = true)
+class FlaxdTunnelsTest {
+    @RegisterExtension
+    static final PrivateOvsExtension OVS = new PrivateOvsExtension();
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
+
+    static KubernetesClient client;
+    private Flaxd flaxd;
+
+    @AfterEach
+    void stop() {
+        if (flaxd != null) {
+            flaxd.close();
+        }
+        client.nodes().delete();
+        OVS.vsctl("--if-exists", "del-br", "brfx");
+    }
+
+    private static Node node(String name, String cidr, String ip) {
+        NodeBuilder b = new NodeBuilder().withNewMetadata().withName(name).endMetadata();
+        if (cidr != null) {
+            b.withNewSpec().withPodCIDR(cidr).endSpec();
+        }
+        if (ip != null) {
+            b.withNewStatus().addNewAddress().withType("InternalIP").withAddress(ip).endAddress().endStatus();
+        }
+        return b.build();
+    }
+
+    private Flaxd start(TunnelMode mode) throws InterruptedException {
+        FlaxdConfig config = new FlaxdConfig("node-1", "netdev", new OvsdbEndpoint.UnixSocket(OVS.socket()),
+                new TunnelSpec("brfx", mode, OptionalLong.empty(), 4789));
+        Flaxd f = new Flaxd(config, client);
+        f.start(DEADLINE);
+        return f;
+    }
+
+    private static List<String> ports() {
+        String out = OVS.vsctl("list-ports", "brfx");
+        return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
+    }
+
+    private static <T> void awaitEquals(T want, Supplier<T> have) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        T last = have.get();
+        while (!want.equals(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + want + " within " + DEADLINE + ", still " + last);
+            }
+            Thread.onSpinWait();
+            last = have.get();
+        }
+    }
+
+    @Test
+    void perNodeModeFollowsNodesComingAndGoing() throws Exception {
+        client.nodes().resource(node("node-1", "10.244.1.0/24", "10.99.0.11")).create();
+        client.nodes().resource(node("node-2", "10.244.2.0/24", "10.99.0.12")).create();
+        flaxd = start(TunnelMode.PER_NODE);
+        awaitEquals(List.of("vxif10_99_0_12"), FlaxdTunnelsTest::ports);
+        assertEquals("{key=flow, remote_ip=\"10.99.0.12\"}", OVS.vsctl("get", "interface", "vxif10_99_0_12", "options"));
+
+        client.nodes().resource(node("node-3", "10.244.3.0/24", "10.99.0.13")).create();
+        awaitEquals(List.of("vxif10_99_0_12", "vxif10_99_0_13"), FlaxdTunnelsTest::ports);
+
+        client.nodes().withName("node-2").delete();
+        awaitEquals(List.of("vxif10_99_0_13"), FlaxdTunnelsTest::ports);
+    }
+
+    @Test
+    void nodesWithoutCidrOrAddressAreWaitedFor() throws Exception {
+        client.nodes().resource(node("node-1", "10.244.1.0/24", "10.99.0.11")).create();
+        client.nodes().resource(node("node-4", null, "10.99.0.14")).create();
+        flaxd = start(TunnelMode.PER_NODE);
+        awaitEquals(1L, () -> flaxd.loop().successes() > 0 ? 1L : 0L);
+        assertEquals(List.of(), ports());
+        client.nodes().resource(node("node-4", "10.244.4.0/24", "10.99.0.14")).update();
+        awaitEquals(List.of("vxif10_99_0_14"), FlaxdTunnelsTest::ports);
+    }
+
+    @Test
+    void startRemovesTunnelsOfNodesThatNoLongerExist() throws Exception {
+        client.nodes().resource(node("node-1", "10.244.1.0/24", "10.99.0.11")).create();
+        OVS.vsctl("add-br", "brfx", "--", "set", "bridge", "brfx", "datapath_type=netdev",
+                "--", "add-port", "brfx", "vxif10_99_0_99", "--", "set", "interface", "vxif10_99_0_99",
+                "type=vxlan", "options:remote_ip=10.99.0.99", "options:key=flow");
+        flaxd = start(TunnelMode.PER_NODE);
+        awaitEquals(List.of(), FlaxdTunnelsTest::ports);
+    }
+
+    @Test
+    void flowModeHasOnePortWhateverTheClusterSize() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            client.nodes().resource(node("node-" + i, "10.244." + i + ".0/24", "10.99.0." + (10 + i))).create();
+        }
+        flaxd = start(TunnelMode.FLOW);
+        awaitEquals(List.of("vxlan0"), FlaxdTunnelsTest::ports);
+        assertEquals("{key=flow, remote_ip=flow}", OVS.vsctl("get", "interface", "vxlan0", "options"));
+    }
+}
