@@ -1,6 +1,7 @@
 package dev.linen.flaxd;
 
 import dev.linen.flaxd.cluster.NodeWatcher;
+import dev.linen.flaxd.install.InstallCommand;
 import dev.linen.flaxd.reconcile.ReconcileLoop;
 import dev.linen.flaxd.reconcile.WorkQueue;
 import dev.linen.flaxd.tunnel.TunnelPorts;
@@ -83,8 +84,15 @@ public final class Flaxd implements AutoCloseable {
         }
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    /** {@code flaxd} runs the daemon; {@code flaxd install} is the DaemonSet's init step. */
+    public static void main(String[] args) throws Exception {
         FlaxdConfig config = FlaxdConfig.fromEnv(System.getenv());
+        if (args.length == 1 && args[0].equals("install")) {
+            try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+                InstallCommand.fromEnv(System.getenv()).run(config, client, Duration.ofMinutes(10));
+            }
+            return;
+        }
         try (KubernetesClient client = new KubernetesClientBuilder().build();
              Flaxd flaxd = new Flaxd(config, client)) {
             flaxd.start(Duration.ofSeconds(60));
