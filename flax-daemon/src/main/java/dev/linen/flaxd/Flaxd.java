@@ -1,7 +1,10 @@
 package dev.linen.flaxd;
 
 import dev.linen.flaxd.cluster.NodeWatcher;
+import dev.linen.flaxd.cluster.Peer;
 import dev.linen.flaxd.install.InstallCommand;
+import dev.linen.flaxd.node.Commands;
+import dev.linen.flaxd.node.NodeNetwork;
 import dev.linen.flaxd.reconcile.ReconcileLoop;
 import dev.linen.flaxd.reconcile.WorkQueue;
 import dev.linen.flaxd.tunnel.TunnelPorts;
@@ -18,27 +21,33 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
 /**
- * The node daemon: watches Nodes and keeps this node's tunnel ports equal to its peers.
+ * The node daemon: watches Nodes, keeps this node's tunnel ports equal to its peers and its
+ * forwarding/NAT/route set up for its pod CIDR.
  * Start order: OVSDB session, bridge, informer, reconcile loop (after the informer's first list);
  * stop in the reverse order. Not restartable: make a new one.
  */
 public final class Flaxd implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Flaxd.class.getName());
     static final String FULL_SYNC = "*";
+    static final String LINUX_BRIDGE = "kbr0";
     private static final Duration OVSDB_TIMEOUT = Duration.ofSeconds(10);
 
     private final FlaxdConfig config;
     private final KubernetesClient client;
     private final WorkQueue queue = new WorkQueue(Duration.ofMillis(100), Duration.ofSeconds(30));
     private final TunnelPorts tunnels;
+    private final NodeNetwork node;
+    private volatile String appliedPodCidr = "";
     private OvsDatabase db;
     private NodeWatcher watcher;
     private ReconcileLoop loop;
 
-    public Flaxd(FlaxdConfig config, KubernetesClient client) {
+    /** {@code commands} run the node's iptables/ip/sysctl (on the host, or in a test's namespace). */
+    public Flaxd(FlaxdConfig config, KubernetesClient client, Commands commands) {
         this.config = config;
         this.client = client;
         this.tunnels = new TunnelPorts(config.tunnels());
+        this.node = new NodeNetwork(commands, config.clusterCidr(), LINUX_BRIDGE);
     }
 
     /** Starts everything, in order; returns once the first full sync is queued. */
@@ -60,6 +69,11 @@ public final class Flaxd implements AutoCloseable {
 
     /** Compares the peers in the informer's cache with the bridge's tunnel ports and closes the gap. */
     private void reconcile() {
+        Optional<Peer> self = watcher.self();
+        if (self.isPresent() && !self.get().podCidrs().get(0).equals(appliedPodCidr)) {
+            node.ensure(self.get().podCidrs().get(0));
+            appliedPodCidr = self.get().podCidrs().get(0);
+        }
         int changes = tunnels.sync(db, watcher.peers());
         if (changes > 0) {
             LOG.info("tunnel ports changed: " + changes);
@@ -87,6 +101,10 @@ public final class Flaxd implements AutoCloseable {
     /** {@code flaxd} runs the daemon; {@code flaxd install} is the DaemonSet's init step. */
     public static void main(String[] args) throws Exception {
         FlaxdConfig config = FlaxdConfig.fromEnv(System.getenv());
+        if (args.length == 1 && args[0].equals("uninstall")) {
+            new NodeNetwork(Commands.host(), config.clusterCidr(), LINUX_BRIDGE).uninstall();
+            return;
+        }
         if (args.length == 1 && args[0].equals("install")) {
             try (KubernetesClient client = new KubernetesClientBuilder().build()) {
                 InstallCommand.fromEnv(System.getenv()).run(config, client, Duration.ofMinutes(10));
@@ -94,7 +112,7 @@ public final class Flaxd implements AutoCloseable {
             return;
         }
         try (KubernetesClient client = new KubernetesClientBuilder().build();
-             Flaxd flaxd = new Flaxd(config, client)) {
+             Flaxd flaxd = new Flaxd(config, client, Commands.host())) {
             flaxd.start(Duration.ofSeconds(60));
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -15,8 +15,10 @@ import java.util.OptionalLong;
  * @param ovsdb        OVSDB endpoint ({@code FLAXD_OVSDB}, default the system socket)
  * @param tunnels      bridge ({@code FLAXD_BRIDGE}, br0), mode ({@code FLAXD_TUNNEL_MODE}, flow),
  *                     VNI ({@code FLAXD_VNI}, flow) and UDP port ({@code FLAXD_VXLAN_PORT}, 4789)
+ * @param clusterCidr  every pod address of the cluster ({@code FLAXD_CLUSTER_CIDR}, 10.244.0.0/16)
  */
-public record FlaxdConfig(String nodeName, String datapathType, OvsdbEndpoint ovsdb, TunnelSpec tunnels) {
+public record FlaxdConfig(String nodeName, String datapathType, OvsdbEndpoint ovsdb, TunnelSpec tunnels,
+                          String clusterCidr) {
     public FlaxdConfig {
         if (nodeName == null || nodeName.isBlank()) {
             throw new IllegalArgumentException("NODE_NAME is not set");
@@ -34,6 +36,6 @@ public record FlaxdConfig(String nodeName, String datapathType, OvsdbEndpoint ov
                 Integer.parseInt(env.getOrDefault("FLAXD_VXLAN_PORT", "4789")));
         return new FlaxdConfig(env.get("NODE_NAME"), env.getOrDefault("FLAXD_DATAPATH_TYPE", "system"),
                 OvsdbEndpoint.parse(env.getOrDefault("FLAXD_OVSDB", OvsdbEndpoint.DEFAULT_SOCKET.toString())),
-                tunnels);
+                tunnels, env.getOrDefault("FLAXD_CLUSTER_CIDR", "10.244.0.0/16"));
     }
 }

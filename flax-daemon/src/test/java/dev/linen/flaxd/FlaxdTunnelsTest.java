@@ -2,6 +2,7 @@ package dev.linen.flaxd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.linen.flaxd.node.Commands;
 import dev.linen.flaxd.tunnel.TunnelMode;
 import dev.linen.flaxd.tunnel.TunnelSpec;
 import dev.linen.ovs.db.OvsdbEndpoint;
@@ -54,8 +55,8 @@ class FlaxdTunnelsTest {
 
     private Flaxd start(TunnelMode mode) throws InterruptedException {
         FlaxdConfig config = new FlaxdConfig("node-1", "netdev", new OvsdbEndpoint.UnixSocket(OVS.socket()),
-                new TunnelSpec("brfx", mode, OptionalLong.empty(), 4789));
-        Flaxd f = new Flaxd(config, client);
+                new TunnelSpec("brfx", mode, OptionalLong.empty(), 4789), "10.244.0.0/16");
+        Flaxd f = new Flaxd(config, client, Commands.inNetns(OVS.netns()));
         f.start(DEADLINE);
         return f;
     }
@@ -90,6 +91,10 @@ class FlaxdTunnelsTest {
 
         client.nodes().withName("node-2").delete();
         awaitEquals(List.of("vxif10_99_0_13"), FlaxdTunnelsTest::ports);
+
+        String nat = OVS.exec(List.of("iptables-save", "-t", "nat")).stdout();
+        assertEquals(1, nat.lines().filter("-A LINEN-POSTROUTING -s 10.244.1.0/24 ! -d 10.244.0.0/16 -j MASQUERADE"::equals)
+                .count(), "masquerade for this node's pods leaving the cluster: " + nat);
     }
 
     @Test
