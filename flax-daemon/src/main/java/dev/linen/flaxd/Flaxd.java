@@ -2,6 +2,8 @@ package dev.linen.flaxd;
 
 import dev.linen.flaxd.cluster.NodeWatcher;
 import dev.linen.flaxd.cluster.Peer;
+import dev.linen.flaxd.http.HealthServer;
+import dev.linen.flaxd.http.Metrics;
 import dev.linen.flaxd.install.InstallCommand;
 import dev.linen.flaxd.node.Commands;
 import dev.linen.flaxd.node.NodeNetwork;
@@ -41,6 +43,8 @@ public final class Flaxd implements AutoCloseable {
     private OvsDatabase db;
     private NodeWatcher watcher;
     private ReconcileLoop loop;
+    private HealthServer http;
+    private final Metrics metrics = new Metrics();
 
     /** {@code commands} run the node's iptables/ip/sysctl (on the host, or in a test's namespace). */
     public Flaxd(FlaxdConfig config, KubernetesClient client, Commands commands) {
@@ -51,8 +55,9 @@ public final class Flaxd implements AutoCloseable {
     }
 
     /** Starts everything, in order; returns once the first full sync is queued. */
-    public void start(Duration syncTimeout) throws InterruptedException {
+    public void start(Duration syncTimeout) throws InterruptedException, java.io.IOException {
         db = OvsDatabases.connect(config.ovsdb(), OVSDB_TIMEOUT);
+        metrics.ovsdbConnected(true);
         // per-node mode forwards with NORMAL, so the bridge must not be left without flows
         db.ensureBridge(new BridgeSpec(config.tunnels().bridge(), config.datapathType(), Optional.of("standalone"),
                 Set.of(), Map.of("linen-owner", "flaxd"), Optional.empty()));
@@ -62,9 +67,22 @@ public final class Flaxd implements AutoCloseable {
         while (!watcher.hasSynced() && System.nanoTime() < deadline) {
             Thread.sleep(Duration.ofMillis(20));
         }
-        loop = new ReconcileLoop(queue, key -> reconcile());
+        loop = new ReconcileLoop(queue, key -> timedReconcile());
         loop.start();
         queue.add(FULL_SYNC);
+        http = new HealthServer(config.http(), loop::isAlive, () -> metrics.reconcileOk() > 0, metrics);
+        http.start();
+    }
+
+    private void timedReconcile() {
+        long start = System.nanoTime();
+        try {
+            reconcile();
+            metrics.reconciled(true, System.nanoTime() - start);
+        } catch (RuntimeException e) {
+            metrics.reconciled(false, System.nanoTime() - start);
+            throw e;
+        }
     }
 
     /** Compares the peers in the informer's cache with the bridge's tunnel ports and closes the gap. */
@@ -74,7 +92,10 @@ public final class Flaxd implements AutoCloseable {
             node.ensure(self.get().podCidrs().get(0));
             appliedPodCidr = self.get().podCidrs().get(0);
         }
-        int changes = tunnels.sync(db, watcher.peers());
+        var peers = watcher.peers();
+        int changes = tunnels.sync(db, peers);
+        metrics.peers(peers.size());
+        metrics.tunnelPorts(tunnels.desired(peers).size());
         if (changes > 0) {
             LOG.info("tunnel ports changed: " + changes);
         }
@@ -84,9 +105,21 @@ public final class Flaxd implements AutoCloseable {
         return loop;
     }
 
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The port /healthz, /readyz and /metrics listen on. */
+    public int httpPort() {
+        return http.port();
+    }
+
     /** Stops in reverse start order. Idempotent. */
     @Override
     public void close() {
+        if (http != null) {
+            http.close();
+        }
         if (loop != null) {
             loop.close();
         }

@@ -4,6 +4,7 @@ import dev.linen.flaxd.tunnel.TunnelMode;
 import dev.linen.flaxd.tunnel.TunnelSpec;
 import dev.linen.ovs.db.Names;
 import dev.linen.ovs.db.OvsdbEndpoint;
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -16,9 +17,10 @@ import java.util.OptionalLong;
  * @param tunnels      bridge ({@code FLAXD_BRIDGE}, br0), mode ({@code FLAXD_TUNNEL_MODE}, flow),
  *                     VNI ({@code FLAXD_VNI}, flow) and UDP port ({@code FLAXD_VXLAN_PORT}, 4789)
  * @param clusterCidr  every pod address of the cluster ({@code FLAXD_CLUSTER_CIDR}, 10.244.0.0/16)
+ * @param http         where /healthz, /readyz and /metrics listen ({@code FLAXD_HTTP}, 127.0.0.1:9753)
  */
 public record FlaxdConfig(String nodeName, String datapathType, OvsdbEndpoint ovsdb, TunnelSpec tunnels,
-                          String clusterCidr) {
+                          String clusterCidr, InetSocketAddress http) {
     public FlaxdConfig {
         if (nodeName == null || nodeName.isBlank()) {
             throw new IllegalArgumentException("NODE_NAME is not set");
@@ -36,6 +38,15 @@ public record FlaxdConfig(String nodeName, String datapathType, OvsdbEndpoint ov
                 Integer.parseInt(env.getOrDefault("FLAXD_VXLAN_PORT", "4789")));
         return new FlaxdConfig(env.get("NODE_NAME"), env.getOrDefault("FLAXD_DATAPATH_TYPE", "system"),
                 OvsdbEndpoint.parse(env.getOrDefault("FLAXD_OVSDB", OvsdbEndpoint.DEFAULT_SOCKET.toString())),
-                tunnels, env.getOrDefault("FLAXD_CLUSTER_CIDR", "10.244.0.0/16"));
+                tunnels, env.getOrDefault("FLAXD_CLUSTER_CIDR", "10.244.0.0/16"),
+                hostPort(env.getOrDefault("FLAXD_HTTP", "127.0.0.1:9753")));
+    }
+
+    private static InetSocketAddress hostPort(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("FLAXD_HTTP must be host:port: " + text);
+        }
+        return new InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
     }
 }

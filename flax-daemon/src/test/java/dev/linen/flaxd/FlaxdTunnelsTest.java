@@ -1,6 +1,7 @@
 package dev.linen.flaxd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.linen.flaxd.node.Commands;
 import dev.linen.flaxd.tunnel.TunnelMode;
@@ -53,9 +54,10 @@ class FlaxdTunnelsTest {
         return b.build();
     }
 
-    private Flaxd start(TunnelMode mode) throws InterruptedException {
+    private Flaxd start(TunnelMode mode) throws Exception {
         FlaxdConfig config = new FlaxdConfig("node-1", "netdev", new OvsdbEndpoint.UnixSocket(OVS.socket()),
-                new TunnelSpec("brfx", mode, OptionalLong.empty(), 4789), "10.244.0.0/16");
+                new TunnelSpec("brfx", mode, OptionalLong.empty(), 4789), "10.244.0.0/16",
+                new java.net.InetSocketAddress("127.0.0.1", 0));
         Flaxd f = new Flaxd(config, client, Commands.inNetns(OVS.netns()));
         f.start(DEADLINE);
         return f;
@@ -78,6 +80,12 @@ class FlaxdTunnelsTest {
         }
     }
 
+    private static String get(int port, String path) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build();
+        return http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     @Test
     void perNodeModeFollowsNodesComingAndGoing() throws Exception {
         client.nodes().resource(node("node-1", "10.244.1.0/24", "10.99.0.11")).create();
@@ -91,6 +99,12 @@ class FlaxdTunnelsTest {
 
         client.nodes().withName("node-2").delete();
         awaitEquals(List.of("vxif10_99_0_13"), FlaxdTunnelsTest::ports);
+
+        String metrics = get(flaxd.httpPort(), "/metrics");
+        assertTrue(metrics.contains("\nflaxd_peers 1\n"), metrics);
+        assertTrue(metrics.contains("flaxd_reconcile_total{result=\"ok\"}"), metrics);
+        assertEquals("ready\n", get(flaxd.httpPort(), "/readyz"));
+        assertEquals("ok\n", get(flaxd.httpPort(), "/healthz"));
 
         String nat = OVS.exec(List.of("iptables-save", "-t", "nat")).stdout();
         assertEquals(1, nat.lines().filter("-A LINEN-POSTROUTING -s 10.244.1.0/24 ! -d 10.244.0.0/16 -j MASQUERADE"::equals)

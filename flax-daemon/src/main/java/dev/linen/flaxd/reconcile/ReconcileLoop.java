@@ -58,6 +58,10 @@ public final class ReconcileLoop implements AutoCloseable {
         }
     }
 
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
     public long successes() {
         return successes.get();
     }

@@ -1,0 +1,75 @@
+package dev.linen.flaxd.http;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * flaxd's metrics, rendered in the Prometheus text format. Thread-safe: the reconcile loop writes,
+ * the HTTP server reads.
+ */
+public final class Metrics {
+    private static final double[] BUCKETS = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5};
+
+    private final AtomicLong peers = new AtomicLong();
+    private final AtomicLong tunnelPorts = new AtomicLong();
+    private final AtomicLong reconcileOk = new AtomicLong();
+    private final AtomicLong reconcileErrors = new AtomicLong();
+    private final AtomicLong ovsdbConnected = new AtomicLong();
+    private final AtomicLongArray bucketCounts = new AtomicLongArray(BUCKETS.length);
+    private final AtomicLong latencyCount = new AtomicLong();
+    private final AtomicLong latencySumNanos = new AtomicLong();
+
+    public void peers(int n) {
+        peers.set(n);
+    }
+
+    public void tunnelPorts(int n) {
+        tunnelPorts.set(n);
+    }
+
+    public void ovsdbConnected(boolean up) {
+        ovsdbConnected.set(up ? 1 : 0);
+    }
+
+    /** One reconcile finished (or failed) after {@code nanos}. */
+    public void reconciled(boolean ok, long nanos) {
+        (ok ? reconcileOk : reconcileErrors).incrementAndGet();
+        latencyCount.incrementAndGet();
+        latencySumNanos.addAndGet(nanos);
+        double seconds = nanos / 1e9;
+        for (int i = 0; i < BUCKETS.length; i++) {
+            if (seconds <= BUCKETS[i]) {
+                bucketCounts.incrementAndGet(i);
+            }
+        }
+    }
+
+    public long reconcileOk() {
+        return reconcileOk.get();
+    }
+
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        gauge(sb, "flaxd_peers", "Peer nodes with a pod CIDR and an InternalIP", peers.get());
+        gauge(sb, "flaxd_tunnel_ports", "VXLAN ports flaxd keeps on the bridge", tunnelPorts.get());
+        gauge(sb, "flaxd_ovsdb_connected", "1 while the OVSDB session is up", ovsdbConnected.get());
+        sb.append("# HELP flaxd_reconcile_total Reconciles by result\n# TYPE flaxd_reconcile_total counter\n");
+        sb.append("flaxd_reconcile_total{result=\"ok\"} ").append(reconcileOk.get()).append('\n');
+        sb.append("flaxd_reconcile_total{result=\"error\"} ").append(reconcileErrors.get()).append('\n');
+        sb.append("# HELP flaxd_reconcile_seconds Time to reconcile\n# TYPE flaxd_reconcile_seconds histogram\n");
+        for (int i = 0; i < BUCKETS.length; i++) {
+            sb.append("flaxd_reconcile_seconds_bucket{le=\"").append(BUCKETS[i]).append("\"} ")
+                    .append(bucketCounts.get(i)).append('\n');
+        }
+        sb.append("flaxd_reconcile_seconds_bucket{le=\"+Inf\"} ").append(latencyCount.get()).append('\n');
+        sb.append("flaxd_reconcile_seconds_sum ").append(latencySumNanos.get() / 1e9).append('\n');
+        sb.append("flaxd_reconcile_seconds_count ").append(latencyCount.get()).append('\n');
+        return sb.toString();
+    }
+
+    private static void gauge(StringBuilder sb, String name, String help, long value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" gauge\n");
+        sb.append(name).append(' ').append(value).append('\n');
+    }
+}
