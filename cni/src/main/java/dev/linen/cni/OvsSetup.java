@@ -35,7 +35,8 @@ final class OvsSetup {
     }
 
     /**
-     * Makes the bridge, its VXLAN ports (exactly one per peer: ports of peers no longer listed go)
+     * Makes the bridge, its VXLAN ports (with vtepIPs, exactly one per peer: ports of peers no
+     * longer listed go; without, tunnels are flaxd's and left alone)
      * and the kernel attachment exist. Idempotent. On failure
      * it removes what this call created (a bridge that did not exist, ports that did not exist).
      * Not thread-safe across processes by itself: callers hold the node's setup lock.
@@ -54,7 +55,10 @@ final class OvsSetup {
                     }
                     db.ensureVxlanPort(s.ovsBridge(), port);
                 }
-                pruneStalePeers(db, s.ovsBridge(), wanted);
+                if (!wanted.isEmpty()) {
+                    // static peers: the conflist owns the tunnels. Without vtepIPs flaxd owns them.
+                    pruneStalePeers(db, s.ovsBridge(), wanted);
+                }
                 awaitLink(s.ovsBridge());
                 IpLink.attach(s.ovsBridge(), linuxBridge, s.mtu());
             } catch (CniException | OvsdbException | IllegalArgumentException e) {

@@ -23,8 +23,10 @@ public final class CniInstaller {
      * @param ovsBridge    the OVS bridge linen attaches
      * @param datapathType the bridge's datapath type
      * @param ovsdb        OVSDB socket path for linen
+     * @param stateDir     where host-local and linen keep their state, if not their defaults
      */
-    public record NodeNetwork(String podCidr, int mtu, String ovsBridge, String datapathType, String ovsdb) {
+    public record NodeNetwork(String podCidr, int mtu, String ovsBridge, String datapathType, String ovsdb,
+                              java.util.Optional<String> stateDir) {
     }
 
     private CniInstaller() {
@@ -39,8 +41,12 @@ public final class CniInstaller {
         ObjectNode ipam = bridge.putObject("ipam").put("type", "host-local");
         ipam.putArray("ranges").addArray().addObject().put("subnet", n.podCidr());
         ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
-        plugins.addObject().put("type", "linen").put("ovsBridge", n.ovsBridge())
+        ObjectNode linen = plugins.addObject().put("type", "linen").put("ovsBridge", n.ovsBridge())
                 .put("datapathType", n.datapathType()).put("ovsdb", n.ovsdb()).put("mtu", n.mtu());
+        if (n.stateDir().isPresent()) {
+            ipam.put("dataDir", n.stateDir().get() + "/ipam");
+            linen.put("stateDir", n.stateDir().get() + "/linen");
+        }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (IOException e) {

@@ -21,14 +21,16 @@ import java.util.logging.Logger;
  * @param binDir     CNI bin directory ({@code FLAXD_CNI_BIN_DIR}, default /opt/cni/bin)
  * @param confDir    CNI conf directory ({@code FLAXD_CNI_CONF_DIR}, default /etc/cni/net.d)
  * @param pluginDir  where the image keeps linen and linen-runtime ({@code FLAXD_PLUGIN_DIR}, /opt/linen)
+ * @param stateDir   host-local's and linen's state directory ({@code FLAXD_CNI_STATE_DIR}; their defaults if unset)
  */
-public record InstallCommand(Path binDir, Path confDir, Path pluginDir) {
+public record InstallCommand(Path binDir, Path confDir, Path pluginDir, java.util.Optional<String> stateDir) {
     private static final Logger LOG = Logger.getLogger(InstallCommand.class.getName());
 
     public static InstallCommand fromEnv(Map<String, String> env) {
         return new InstallCommand(Path.of(env.getOrDefault("FLAXD_CNI_BIN_DIR", "/opt/cni/bin")),
                 Path.of(env.getOrDefault("FLAXD_CNI_CONF_DIR", "/etc/cni/net.d")),
-                Path.of(env.getOrDefault("FLAXD_PLUGIN_DIR", "/opt/linen")));
+                Path.of(env.getOrDefault("FLAXD_PLUGIN_DIR", "/opt/linen")),
+                java.util.Optional.ofNullable(env.get("FLAXD_CNI_STATE_DIR")));
     }
 
     public void run(FlaxdConfig config, KubernetesClient client, Duration wait) throws IOException {
@@ -38,7 +40,7 @@ public record InstallCommand(Path binDir, Path confDir, Path pluginDir) {
         int mtu = Uplink.podMtu(InetAddress.ofLiteral(self.internalIp()));
         String socket = config.ovsdb() instanceof OvsdbEndpoint.UnixSocket u ? u.path().toString() : config.ovsdb().toString();
         String text = CniInstaller.conflist(new CniInstaller.NodeNetwork(self.podCidrs().get(0), mtu,
-                config.tunnels().bridge(), config.datapathType(), socket));
+                config.tunnels().bridge(), config.datapathType(), socket, stateDir));
         boolean wroteConf = CniInstaller.writeIfChanged(confDir, CniInstaller.CONFLIST, text);
         boolean copied = PluginInstaller.install(pluginDir, binDir);
         LOG.info("install: conflist " + (wroteConf ? "written" : "unchanged") + ", plugin "

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CniInstallerTest {
     private static final CniInstaller.NodeNetwork NODE = new CniInstaller.NodeNetwork(
-            "10.244.3.0/24", 1450, "br0", "netdev", "/var/run/openvswitch/db.sock");
+            "10.244.3.0/24", 1450, "br0", "netdev", "/var/run/openvswitch/db.sock", java.util.Optional.empty());
 
     @Test
     void conflistChainsBridgeAndLinenForThisNode() throws Exception {
@@ -36,7 +36,7 @@ class CniInstallerTest {
         var before = Files.getLastModifiedTime(dir.resolve(CniInstaller.CONFLIST));
         assertFalse(CniInstaller.writeIfChanged(dir, CniInstaller.CONFLIST, text), "same content: no write");
         assertEquals(before, Files.getLastModifiedTime(dir.resolve(CniInstaller.CONFLIST)));
-        String changed = CniInstaller.conflist(new CniInstaller.NodeNetwork("10.244.3.0/24", 1400, "br0", "netdev", "/x"));
+        String changed = CniInstaller.conflist(new CniInstaller.NodeNetwork("10.244.3.0/24", 1400, "br0", "netdev", "/x", java.util.Optional.of("/run/x")));
         assertTrue(CniInstaller.writeIfChanged(dir, CniInstaller.CONFLIST, changed));
         assertEquals(changed, Files.readString(dir.resolve(CniInstaller.CONFLIST)));
         try (Stream<Path> files = Files.list(dir)) {

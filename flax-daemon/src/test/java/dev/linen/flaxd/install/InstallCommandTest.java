@@ -34,7 +34,7 @@ class InstallCommandTest {
         Files.writeString(src.resolve("linen"), "#!/bin/sh\n");
         Files.writeString(src.resolve("linen-runtime/lib/a.jar"), "jar");
         FlaxdConfig config = FlaxdConfig.fromEnv(Map.of("NODE_NAME", "node-7", "FLAXD_DATAPATH_TYPE", "netdev"));
-        new InstallCommand(dir.resolve("bin"), dir.resolve("net.d"), src).run(config, client, Duration.ofSeconds(10));
+        new InstallCommand(dir.resolve("bin"), dir.resolve("net.d"), src, java.util.Optional.empty()).run(config, client, Duration.ofSeconds(10));
 
         JsonNode c = new ObjectMapper().readTree(dir.resolve("net.d/10-linen.conflist").toFile());
         assertEquals("10.244.7.0/24", c.at("/plugins/0/ipam/ranges/0/0/subnet").asText());

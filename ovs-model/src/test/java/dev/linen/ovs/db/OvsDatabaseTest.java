@@ -84,6 +84,8 @@ class OvsDatabaseTest {
             db.ensureVxlanPort("tb4", new VxlanPortSpec("vxif10_99_0_12", Map.of("remote_ip", "10.99.0.12", "key", "flow")));
             db.ensureInternalPort("tb4", "tb4gw");
             assertEquals("{key=flow, remote_ip=\"10.99.0.12\"}", OVS.vsctl("get", "interface", "vxif10_99_0_12", "options"));
+            assertEquals("true", OVS.vsctl("get", "port", "vxif10_99_0_12", "protected"), "tunnels are split-horizon");
+            assertEquals("false", OVS.vsctl("get", "port", "tb4gw", "protected"));
             db.ensureVxlanPort("tb4", new VxlanPortSpec("vxif10_99_0_12", Map.of("remote_ip", "10.99.0.13")));
             assertEquals("{remote_ip=\"10.99.0.13\"}", OVS.vsctl("get", "interface", "vxif10_99_0_12", "options"));
             assertEquals("tb4gw\nvxif10_99_0_12", OVS.vsctl("list-ports", "tb4"));

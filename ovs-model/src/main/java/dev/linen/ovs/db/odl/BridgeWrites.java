@@ -74,7 +74,7 @@ final class BridgeWrites {
     private List<Operation> createBridge(BridgeSpec spec) {
         List<Operation> ops = new ArrayList<>();
         ops.add(insertInterface(spec.name(), "internal", Map.of()));
-        ops.add(insertPort(spec.name()));
+        ops.add(insertPort(spec.name(), false));
         Insert<GenericTableSchema> br = op.insert(t.bridge).withId(NEW_BRIDGE.toString())
                 .value(t.bridgeName, spec.name())
                 .value(t.bridgeDatapathType, spec.datapathType())
@@ -96,29 +96,39 @@ final class BridgeWrites {
         return ops;
     }
 
-    /** A port with one interface of the given type and exactly these options. */
-    List<Operation> ensurePort(Snapshot s, String bridge, String name, String type, Map<String, String> options) {
+    /** A port with one interface of {@code type} with exactly {@code options}. */
+    record PortSpec(String name, String type, Map<String, String> options, boolean splitHorizon) {
+    }
+
+    /** Operations that make the port exist as specified (none if it already does). */
+    List<Operation> ensurePort(Snapshot s, String bridge, PortSpec want) {
         Row<GenericTableSchema> b = s.bridge().orElseThrow(
-                () -> new OvsdbTransactionException("no bridge " + bridge + " for port " + name));
-        var existing = s.port(t, name);
+                () -> new OvsdbTransactionException("no bridge " + bridge + " for port " + want.name()));
+        var existing = s.port(t, want.name());
         if (existing.isEmpty()) {
-            if (s.portNameTaken(t, name)) {
-                throw new OvsdbTransactionException("port " + name + " exists on another bridge");
+            if (s.portNameTaken(t, want.name())) {
+                throw new OvsdbTransactionException("port " + want.name() + " exists on another bridge");
             }
             Mutate<GenericTableSchema> attach = op.mutate(t.bridge);
             attach.addMutation(t.bridgePorts, Mutator.INSERT, Set.of(NEW_PORT));
-            return List.of(insertInterface(name, type, options), insertPort(name),
+            return List.of(insertInterface(want.name(), want.type(), want.options()),
+                    insertPort(want.name(), want.splitHorizon()),
                     attach.where(t.bridgeUuid.opEqual(get(b, t.bridgeUuid).orElseThrow())).build());
         }
-        Row<GenericTableSchema> iface = s.firstInterface(t, existing.get()).orElseThrow(
-                () -> new OvsdbConflictException("port " + name + " has no interface yet"));
-        boolean same = get(iface, t.ifaceType).orElse("").equals(type)
-                && get(iface, t.ifaceOptions).orElse(Map.of()).equals(options);
-        if (same) {
-            return List.of();
+        Row<GenericTableSchema> port = existing.get();
+        Row<GenericTableSchema> iface = s.firstInterface(t, port).orElseThrow(
+                () -> new OvsdbConflictException("port " + want.name() + " has no interface yet"));
+        List<Operation> ops = new ArrayList<>();
+        if (!get(iface, t.ifaceType).orElse("").equals(want.type())
+                || !get(iface, t.ifaceOptions).orElse(Map.of()).equals(want.options())) {
+            ops.add(op.update(t.iface).set(t.ifaceType, want.type()).set(t.ifaceOptions, want.options())
+                    .where(t.ifaceUuid.opEqual(get(iface, t.ifaceUuid).orElseThrow())).build());
         }
-        return List.of(op.update(t.iface).set(t.ifaceType, type).set(t.ifaceOptions, options)
-                .where(t.ifaceUuid.opEqual(get(iface, t.ifaceUuid).orElseThrow())).build());
+        if (get(port, t.portProtected).orElse(false) != want.splitHorizon()) {
+            ops.add(op.update(t.port).set(t.portProtected, want.splitHorizon())
+                    .where(t.portUuid.opEqual(get(port, t.portUuid).orElseThrow())).build());
+        }
+        return ops;
     }
 
     private Operation insertInterface(String name, String type, Map<String, String> options) {
@@ -130,9 +140,9 @@ final class BridgeWrites {
         return i;
     }
 
-    private Operation insertPort(String name) {
+    private Operation insertPort(String name, boolean splitHorizon) {
         return op.insert(t.port).withId(NEW_PORT.toString()).value(t.portName, name)
-                .value(t.portInterfaces, Set.of(NEW_IFACE));
+                .value(t.portInterfaces, Set.of(NEW_IFACE)).value(t.portProtected, splitHorizon);
     }
 
     private Operation insertController(String target) {

@@ -56,13 +56,14 @@ public final class OdlOvsDatabase implements OvsDatabase {
     @Override
     public void ensureInternalPort(String bridge, String port) {
         Names.requireInterfaceName(port);
-        converge(bridge, s -> writes.ensurePort(s, bridge, port, "internal", Map.of()));
+        converge(bridge, s -> writes.ensurePort(s, bridge, new BridgeWrites.PortSpec(port, "internal", Map.of(), false)));
     }
 
     /** Idempotent; one transaction; race-safe by retry. Fails if the bridge does not exist. */
     @Override
     public void ensureVxlanPort(String bridge, VxlanPortSpec spec) {
-        converge(bridge, s -> writes.ensurePort(s, bridge, spec.name(), "vxlan", spec.options()));
+        converge(bridge, s -> writes.ensurePort(s, bridge,
+                new BridgeWrites.PortSpec(spec.name(), "vxlan", spec.options(), spec.splitHorizon())));
     }
 
     /** Idempotent (a missing port or bridge is success); one transaction. */

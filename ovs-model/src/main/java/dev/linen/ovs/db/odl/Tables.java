@@ -29,6 +29,7 @@ final class Tables {
     final ColumnSchema<GenericTableSchema, UUID> portUuid;
     final ColumnSchema<GenericTableSchema, String> portName;
     final ColumnSchema<GenericTableSchema, Set<UUID>> portInterfaces;
+    final ColumnSchema<GenericTableSchema, Boolean> portProtected;
 
     final GenericTableSchema iface;
     final ColumnSchema<GenericTableSchema, UUID> ifaceUuid;
@@ -58,6 +59,7 @@ final class Tables {
         portUuid = port.column("_uuid", UUID.class);
         portName = port.column("name", String.class);
         portInterfaces = port.multiValuedColumn("interfaces", UUID.class);
+        portProtected = port.column("protected", Boolean.class);
         iface = s.table("Interface", GenericTableSchema.class);
         ifaceUuid = iface.column("_uuid", UUID.class);
         ifaceName = iface.column("name", String.class);
@@ -79,7 +81,7 @@ final class Tables {
     }
 
     Select<GenericTableSchema> selectPorts() {
-        return op.select(port).column(portUuid).column(portName).column(portInterfaces);
+        return op.select(port).column(portUuid).column(portName).column(portInterfaces).column(portProtected);
     }
 
     Select<GenericTableSchema> selectInterfaces() {

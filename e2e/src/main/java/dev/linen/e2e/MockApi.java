@@ -1,0 +1,65 @@
+package dev.linen.e2e;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+
+/**
+ * The lab's Kubernetes API: fabric8's mock server in CRUD mode (real HTTP, real watches; a stand-in
+ * because no kube-apiserver can be installed here). It binds HOST:PORT, creates the Nodes given as
+ * {@code name=podCIDR=InternalIP}, prints "ready", then reads commands from stdin until it closes:
+ * {@code add name=podCIDR=InternalIP} and {@code del name}.
+ */
+public final class MockApi {
+    private MockApi() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: MockApi HOST PORT [name=podCIDR=InternalIP ...]");
+            System.exit(2);
+        }
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getByName(args[0]), Integer.parseInt(args[1]));
+        try (KubernetesClient client = server.createClient()) {
+            for (int i = 2; i < args.length; i++) {
+                add(client, args[i]);
+            }
+            System.out.println("ready");
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                String[] w = line.trim().split(" ");
+                if (w.length == 2 && w[0].equals("add")) {
+                    add(client, w[1]);
+                } else if (w.length == 2 && w[0].equals("del")) {
+                    client.nodes().withName(w[1]).delete();
+                }
+                System.out.println("done " + line.trim());
+                System.out.flush();
+            }
+        } finally {
+            server.destroy();
+        }
+    }
+
+    private static void add(KubernetesClient client, String spec) {
+        String[] p = spec.split("=");
+        if (p.length != 3) {
+            throw new IllegalArgumentException("node spec must be name=podCIDR=InternalIP: " + spec);
+        }
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(p[0]).endMetadata()
+                .withNewSpec().withPodCIDR(p[1]).endSpec()
+                .withNewStatus().addNewAddress().withType("InternalIP").withAddress(p[2]).endAddress().endStatus()
+                .build()).create();
+    }
+}

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# The flaxd lab: three nodes as network namespaces, each with its own OVS (userspace datapath, node
+# IP on br-phy) and its own flaxd (per-node tunnel mode), one mock Kubernetes API holding the three
+# Nodes (fabric8's mock server in CRUD mode, in its own namespace: the one stand-in), pods created
+# through the conflists `flaxd install` wrote (no vtepIPs), and an "outside" namespace on the
+# underlay. Prints the connectivity table and a cross-node TCP transfer; tears everything down.
+# Everything it makes starts with "lnf".
+#   flaxd-lab.sh        build, run, tear down (exit 1 if a check fails)
+#   flaxd-lab.sh up     build and bring up, print the table, leave it running
+#   flaxd-lab.sh down   tear down what a previous run left
+set -euo pipefail
+export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+lab=/run/linen-flaxd-lab
+setup="$here/node-setup.sh"
+cnicall="$top/tools/cnicall/target/cnicall"
+api_ip=10.99.0.250 out_ip=10.99.0.254 api_port=6443
+nodes=(lnf-n1 lnf-n2 lnf-n3)
+declare -A nodeip=([lnf-n1]=10.99.0.11 [lnf-n2]=10.99.0.12 [lnf-n3]=10.99.0.13)
+declare -A podcidr=([lnf-n1]=10.244.1.0/24 [lnf-n2]=10.244.2.0/24 [lnf-n3]=10.244.3.0/24)
+
+[ "$(id -u)" = 0 ] || { echo "flaxd-lab.sh: run as root" >&2; exit 2; }
+
+down() {
+  if [ -d "$lab" ]; then
+    for pidfile in "$lab"/*.pid; do
+      [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    done
+    for ns in "${nodes[@]}"; do
+      [ -d "$lab/$ns/ovs" ] && ip netns exec "$ns" "$top/scripts/private-ovs" stop "$lab/$ns/ovs" >/dev/null 2>&1 || true
+    done
+  fi
+  for ns in $(ip netns list | awk '{print $1}' | grep -E '^lnf-' || true); do ip netns del "$ns" || true; done
+  for l in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^lnf-' || true); do
+    ip link del "$l" 2>/dev/null || true
+  done
+  rm -rf "$lab"
+}
+
+build() {
+  if [ ! -f "$top/flax-daemon/target/flax-daemon.jar" ] || [ ! -f "$top/e2e/target/e2e.jar" ] || [ ! -x "$top/cni/target/linen" ]; then
+    echo "== building"
+    (cd "$top" && mvn -q -B -ntp -DskipTests package)
+  fi
+  "$top/tools/cnicall/build"
+}
+
+# a namespace with a veth on the underlay bridge and an address (api, outside)
+plain_host() {
+  local ns=$1 ip=$2
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  ip link add "$ns-ul" type veth peer name eth0 netns "$ns"
+  ip link set "$ns-ul" master lnf-ul up
+  ip -n "$ns" addr add "$ip/24" dev eth0
+  ip -n "$ns" link set eth0 up
+}
+
+flaxd_env() { # node
+  local ns=$1 dir="$lab/$1"
+  echo NODE_NAME="$ns" FLAXD_DATAPATH_TYPE=netdev FLAXD_TUNNEL_MODE=per-node FLAXD_OVSDB="$dir/ovs/db.sock" \
+    FLAXD_CNI_BIN_DIR="$dir/bin" FLAXD_CNI_CONF_DIR="$dir/net.d" FLAXD_CNI_STATE_DIR="$dir/state" \
+    FLAXD_PLUGIN_DIR="$top/cni/target" FLAXD_CLUSTER_CIDR=10.244.0.0/16 \
+    KUBERNETES_MASTER="http://$api_ip:$api_port" KUBERNETES_AUTH_TRYKUBECONFIG=false \
+    KUBERNETES_AUTH_TRYSERVICEACCOUNT=false KUBERNETES_NAMESPACE=default
+}
+
+node_up() {
+  local ns=$1 dir="$lab/$1"
+  mkdir -p "$dir"
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  ip link add "$ns-ul" type veth peer name eth0 netns "$ns"
+  ip link set "$ns-ul" master lnf-ul up
+  ethtool -K "$ns-ul" tx off >/dev/null 2>&1 || true
+  ip netns exec "$ns" "$top/scripts/private-ovs" start "$dir/ovs" >/dev/null
+  ip netns exec "$ns" "$setup" uplink-bridge "$dir/ovs/db.sock" eth0 "${nodeip[$ns]}/24"
+  # shellcheck disable=SC2046
+  ip netns exec "$ns" env $(flaxd_env "$ns") "$top/flax-daemon/flaxd" install >"$dir/install.log" 2>&1
+  # shellcheck disable=SC2046
+  ip netns exec "$ns" env $(flaxd_env "$ns") "$top/flax-daemon/flaxd" >"$dir/flaxd.log" 2>&1 &
+  echo $! > "$lab/$ns-flaxd.pid"
+}
+
+await_ports() { # node, count: poll (at most 30 s) until br0 has that many tunnel ports
+  local ns=$1 want=$2
+  for _ in $(seq 1 300); do
+    n=$(ovs-vsctl --db="unix:$lab/$ns/ovs/db.sock" --timeout=5 list-ports br0 2>/dev/null | grep -c '^vxif' || true)
+    [ "$n" = "$want" ] && return 0
+    sleep 0.1
+  done
+  echo "$ns: expected $want tunnel ports, have $n" >&2
+  return 1
+}
+
+up() {
+  down
+  build
+  mkdir -p "$lab"
+  ip link add lnf-ul type bridge
+  ip link set lnf-ul up
+  plain_host lnf-api "$api_ip"
+  plain_host lnf-out "$out_ip"
+  local specs=()
+  for ns in "${nodes[@]}"; do specs+=("$ns=${podcidr[$ns]}=${nodeip[$ns]}"); done
+  mkfifo "$lab/api.in"
+  ip netns exec lnf-api java -cp "$top/e2e/target/e2e.jar:$top/e2e/target/lib/*" dev.linen.e2e.MockApi \
+    "$api_ip" "$api_port" "${specs[@]}" < "$lab/api.in" > "$lab/api.log" 2>&1 &
+  echo $! > "$lab/api.pid"
+  exec 9>"$lab/api.in"   # keeps the API's stdin open until we exit
+  for _ in $(seq 1 300); do grep -q '^ready' "$lab/api.log" && break; sleep 0.1; done
+  grep -q '^ready' "$lab/api.log" || { echo "mock API did not start" >&2; cat "$lab/api.log" >&2; return 1; }
+  for ns in "${nodes[@]}"; do node_up "$ns"; done
+  for ns in "${nodes[@]}"; do await_ports "$ns" 2; done
+  declare -gA podip
+  for ns in "${nodes[@]}"; do
+    for p in p1 p2; do
+      ip netns add "$ns-$p"
+      mkdir -p "$lab/$ns/cache"
+      podip[$ns-$p]=$(ip netns exec "$ns" "$setup" pod "$ns-$p" "$lab/$ns/net.d" "$lab/$ns/bin" "$lab/$ns/cache" "$cnicall")
+      echo "pod $ns-$p: ${podip[$ns-$p]}"
+    done
+  done
+}
+
+failures=0
+check() {
+  local what=$1 from=$2 to=$3 result
+  if ip netns exec "$from" ping -c 3 -i 0.2 -W 1 -q "$to" >/dev/null 2>&1; then result=ok; else result=FAIL; failures=$((failures + 1)); fi
+  printf '%-34s %-12s -> %-14s %s\n' "$what" "$from" "$to" "$result"
+}
+
+masquerade() { # pod -> outside: the outside must see the node's IP
+  local server_log="$lab/out.json" seen
+  ip netns exec lnf-out timeout 20 iperf3 -s -1 -J -B "$out_ip" > "$server_log" 2>/dev/null &
+  local pid=$!
+  for _ in $(seq 1 50); do
+    ip netns exec lnf-n1-p1 timeout 10 iperf3 -c "$out_ip" -t 1 >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  wait "$pid" 2>/dev/null || true
+  seen=$(jq -r '.start.connected[0].remote_host // empty' "$server_log" 2>/dev/null || true)
+  if [ "$seen" = "${nodeip[lnf-n1]}" ]; then result=ok; else result="FAIL (outside saw '${seen}')"; failures=$((failures + 1)); fi
+  printf '%-34s %-12s -> %-14s %s\n' "pod -> outside, seen as node IP" lnf-n1-p1 "$out_ip" "$result"
+}
+
+table() {
+  echo
+  printf '%-34s %-12s    %-14s %s\n' "check" "from" "to" "result"
+  check "pod -> pod, same node" lnf-n1-p1 "${podip[lnf-n1-p2]}"
+  check "pod -> pod, across nodes" lnf-n1-p1 "${podip[lnf-n2-p1]}"
+  check "pod -> pod, across nodes" lnf-n2-p2 "${podip[lnf-n3-p1]}"
+  check "pod -> pod, across nodes" lnf-n3-p2 "${podip[lnf-n1-p2]}"
+  check "node -> pod, other node" lnf-n1 "${podip[lnf-n3-p2]}"
+  check "node -> pod, other node" lnf-n3 "${podip[lnf-n2-p1]}"
+  masquerade
+}
+
+throughput() {
+  echo
+  local server=${podip[lnf-n2-p1]} out bps=""
+  ip netns exec lnf-n2-p1 timeout 20 iperf3 -s -1 -B "$server" >/dev/null 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 50); do
+    out=$(ip netns exec lnf-n1-p1 timeout 15 iperf3 -c "$server" -t 3 -J 2>/dev/null) && break
+    sleep 0.1
+  done
+  wait "$pid" 2>/dev/null || true
+  bps=$(echo "${out:-{\}}" | jq -r '.end.sum_received.bits_per_second // empty' 2>/dev/null || true)
+  if [ -n "$bps" ]; then
+    awk -v b="$bps" 'BEGIN { printf "iperf3 TCP lnf-n1-p1 -> lnf-n2-p1 (across nodes, flaxd tunnels): %.0f Mbit/s\n", b / 1e6 }'
+  else
+    echo "iperf3 TCP across nodes: FAIL"; failures=$((failures + 1))
+  fi
+}
+
+case ${1:-run} in
+  down) down ;;
+  up) up; table ;;
+  run)
+    trap down EXIT
+    up
+    table
+    throughput
+    echo
+    if [ "$failures" -eq 0 ]; then echo "flaxd lab: all checks passed"; else echo "flaxd lab: $failures check(s) failed"; exit 1; fi
+    ;;
+  *) echo "usage: flaxd-lab.sh [run|down]" >&2; exit 2 ;;
+esac
