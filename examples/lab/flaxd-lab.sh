@@ -22,29 +22,10 @@ declare -A podcidr=([lnf-n1]=10.244.1.0/24 [lnf-n2]=10.244.2.0/24 [lnf-n3]=10.24
 
 [ "$(id -u)" = 0 ] || { echo "flaxd-lab.sh: run as root" >&2; exit 2; }
 
-down() {
-  if [ -d "$lab" ]; then
-    for pidfile in "$lab"/*.pid; do
-      [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
-    done
-    for ns in "${nodes[@]}"; do
-      [ -d "$lab/$ns/ovs" ] && ip netns exec "$ns" "$top/scripts/private-ovs" stop "$lab/$ns/ovs" >/dev/null 2>&1 || true
-    done
-  fi
-  for ns in $(ip netns list | awk '{print $1}' | grep -E '^lnf-' || true); do ip netns del "$ns" || true; done
-  for l in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^lnf-' || true); do
-    ip link del "$l" 2>/dev/null || true
-  done
-  rm -rf "$lab"
-}
+# shellcheck source=examples/lab/lib.sh
+source "$here/lib.sh"
 
-build() {
-  if [ ! -f "$top/flax-daemon/target/flax-daemon.jar" ] || [ ! -f "$top/e2e/target/e2e.jar" ] || [ ! -x "$top/cni/target/linen" ]; then
-    echo "== building"
-    (cd "$top" && mvn -q -B -ntp -DskipTests package)
-  fi
-  "$top/tools/cnicall/build"
-}
+down() { lab_teardown lnf "$lab" "${nodes[@]}"; }
 
 # a namespace with a veth on the underlay bridge and an address (api, outside)
 plain_host() {
@@ -68,14 +49,7 @@ flaxd_env() { # node
 
 node_up() {
   local ns=$1 dir="$lab/$1"
-  mkdir -p "$dir"
-  ip netns add "$ns"
-  ip -n "$ns" link set lo up
-  ip link add "$ns-ul" type veth peer name eth0 netns "$ns"
-  ip link set "$ns-ul" master lnf-ul up
-  ethtool -K "$ns-ul" tx off >/dev/null 2>&1 || true
-  ip netns exec "$ns" "$top/scripts/private-ovs" start "$dir/ovs" >/dev/null
-  ip netns exec "$ns" "$setup" uplink-bridge "$dir/ovs/db.sock" eth0 "${nodeip[$ns]}/24"
+  lab_node "$ns" "${nodeip[$ns]}/24" lnf-ul "$dir"
   # shellcheck disable=SC2046
   ip netns exec "$ns" env $(flaxd_env "$ns") "$top/flax-daemon/flaxd" install >"$dir/install.log" 2>&1
   # shellcheck disable=SC2046
@@ -96,7 +70,7 @@ await_ports() { # node, count: poll (at most 30 s) until br0 has that many tunne
 
 up() {
   down
-  build
+  lab_build
   mkdir -p "$lab"
   ip link add lnf-ul type bridge
   ip link set lnf-ul up
@@ -124,13 +98,6 @@ up() {
   done
 }
 
-failures=0
-check() {
-  local what=$1 from=$2 to=$3 result
-  if ip netns exec "$from" ping -c 3 -i 0.2 -W 1 -q "$to" >/dev/null 2>&1; then result=ok; else result=FAIL; failures=$((failures + 1)); fi
-  printf '%-34s %-12s -> %-14s %s\n' "$what" "$from" "$to" "$result"
-}
-
 masquerade() { # pod -> outside: the outside must see the node's IP
   local server_log="$lab/out.json" seen
   ip netns exec lnf-out timeout 20 iperf3 -s -1 -J -B "$out_ip" > "$server_log" 2>/dev/null &
@@ -146,33 +113,18 @@ masquerade() { # pod -> outside: the outside must see the node's IP
 }
 
 table() {
-  echo
-  printf '%-34s %-12s    %-14s %s\n' "check" "from" "to" "result"
-  check "pod -> pod, same node" lnf-n1-p1 "${podip[lnf-n1-p2]}"
-  check "pod -> pod, across nodes" lnf-n1-p1 "${podip[lnf-n2-p1]}"
-  check "pod -> pod, across nodes" lnf-n2-p2 "${podip[lnf-n3-p1]}"
-  check "pod -> pod, across nodes" lnf-n3-p2 "${podip[lnf-n1-p2]}"
-  check "node -> pod, other node" lnf-n1 "${podip[lnf-n3-p2]}"
-  check "node -> pod, other node" lnf-n3 "${podip[lnf-n2-p1]}"
+  lab_table_header
+  lab_check "pod -> pod, same node" lnf-n1-p1 "${podip[lnf-n1-p2]}"
+  lab_check "pod -> pod, across nodes" lnf-n1-p1 "${podip[lnf-n2-p1]}"
+  lab_check "pod -> pod, across nodes" lnf-n2-p2 "${podip[lnf-n3-p1]}"
+  lab_check "pod -> pod, across nodes" lnf-n3-p2 "${podip[lnf-n1-p2]}"
+  lab_check "node -> pod, other node" lnf-n1 "${podip[lnf-n3-p2]}"
+  lab_check "node -> pod, other node" lnf-n3 "${podip[lnf-n2-p1]}"
   masquerade
 }
 
 throughput() {
-  echo
-  local server=${podip[lnf-n2-p1]} out bps=""
-  ip netns exec lnf-n2-p1 timeout 20 iperf3 -s -1 -B "$server" >/dev/null 2>&1 &
-  local pid=$!
-  for _ in $(seq 1 50); do
-    out=$(ip netns exec lnf-n1-p1 timeout 15 iperf3 -c "$server" -t 3 -J 2>/dev/null) && break
-    sleep 0.1
-  done
-  wait "$pid" 2>/dev/null || true
-  bps=$(echo "${out:-{\}}" | jq -r '.end.sum_received.bits_per_second // empty' 2>/dev/null || true)
-  if [ -n "$bps" ]; then
-    awk -v b="$bps" 'BEGIN { printf "iperf3 TCP lnf-n1-p1 -> lnf-n2-p1 (across nodes, flaxd tunnels): %.0f Mbit/s\n", b / 1e6 }'
-  else
-    echo "iperf3 TCP across nodes: FAIL"; failures=$((failures + 1))
-  fi
+  lab_throughput lnf-n1-p1 lnf-n2-p1 "${podip[lnf-n2-p1]}" "lnf-n1-p1 -> lnf-n2-p1 (across nodes, flaxd tunnels)"
 }
 
 case ${1:-run} in
