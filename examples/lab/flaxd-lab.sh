@@ -52,15 +52,22 @@ node_up() {
   lab_node "$ns" "${nodeip[$ns]}/24" lnf-ul "$dir"
   # shellcheck disable=SC2046
   ip netns exec "$ns" env $(flaxd_env "$ns") "$top/flax-daemon/flaxd" install >"$dir/install.log" 2>&1
+  flaxd_start "$ns"
+}
+
+flaxd_start() {
+  local ns=$1
   # shellcheck disable=SC2046
-  ip netns exec "$ns" env $(flaxd_env "$ns") "$top/flax-daemon/flaxd" >"$dir/flaxd.log" 2>&1 &
+  ip netns exec "$ns" env $(flaxd_env "$ns") "$top/flax-daemon/flaxd" >>"$lab/$ns/flaxd.log" 2>&1 &
   echo $! > "$lab/$ns-flaxd.pid"
 }
+
+tunnel_ports() { ovs-vsctl --db="unix:$lab/$1/ovs/db.sock" --timeout=5 list-ports br0 2>/dev/null | grep -c '^vxif' || true; }
 
 await_ports() { # node, count: poll (at most 30 s) until br0 has that many tunnel ports
   local ns=$1 want=$2
   for _ in $(seq 1 300); do
-    n=$(ovs-vsctl --db="unix:$lab/$ns/ovs/db.sock" --timeout=5 list-ports br0 2>/dev/null | grep -c '^vxif' || true)
+    n=$(tunnel_ports "$ns")
     [ "$n" = "$want" ] && return 0
     sleep 0.1
   done
@@ -123,6 +130,55 @@ table() {
   masquerade
 }
 
+# kill -9 of flaxd and its restart under a continuous ping: the tunnels stay, no packet is lost
+restart_flaxd_under_ping() {
+  local out
+  ip netns exec lnf-n1-p1 ping -c 50 -i 0.1 -W 1 -q "${podip[lnf-n2-p1]}" > "$lab/ping.txt" 2>&1 &
+  local ping=$!
+  local victim; victim=$(cat "$lab/lnf-n1-flaxd.pid")
+  { kill -9 "$victim" && wait "$victim"; } 2>/dev/null || true
+  flaxd_start lnf-n1
+  wait "$ping" || true
+  out=$(grep -o '[0-9]* packets transmitted, [0-9]* received' "$lab/ping.txt" || true)
+  if [ -n "$out" ] && [ "$(echo "$out" | awk '{print $1}')" = "$(echo "$out" | awk '{print $4}')" ]; then
+    result="ok ($out)"; else result="FAIL (${out:-no ping result})"; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "kill -9 flaxd + restart, 5 s ping" "$result"
+}
+
+# a Node added to the API gets tunnels on every node within 1 s; deleted, they go
+node_join_and_leave() {
+  local start end ms ok=1
+  start=$(date +%s%N)
+  echo "add lnf-n4=10.244.4.0/24=10.99.0.14" >&9
+  for ns in "${nodes[@]}"; do await_ports "$ns" 3 || ok=0; done
+  end=$(date +%s%N); ms=$(( (end - start) / 1000000 ))
+  if [ "$ok" = 1 ] && [ "$ms" -le 1000 ]; then result="ok (${ms} ms)"; else result="FAIL (${ms} ms)"; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "node joins: tunnels on all nodes" "$result"
+  echo "del lnf-n4" >&9
+  ok=1
+  for ns in "${nodes[@]}"; do await_ports "$ns" 2 || ok=0; done
+  if [ "$ok" = 1 ]; then result=ok; else result=FAIL; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "node leaves: its tunnels go" "$result"
+}
+
+# ovs-vswitchd restarts on node 2: flaxd re-attaches br0 and traffic comes back (bounded wait)
+vswitchd_restart() {
+  ip netns exec lnf-n2 "$top/scripts/private-ovs" restart-vswitchd "$lab/lnf-n2/ovs" >/dev/null
+  result=FAIL
+  for _ in $(seq 1 30); do
+    if ip netns exec lnf-n1-p1 ping -c 1 -W 1 -q "${podip[lnf-n2-p1]}" >/dev/null 2>&1; then result=ok; break; fi
+  done
+  [ "$result" = ok ] || failures=$((failures + 1))
+  printf '%-34s %s\n' "ovs-vswitchd restart on lnf-n2" "$result"
+}
+
+resilience() {
+  echo
+  restart_flaxd_under_ping
+  node_join_and_leave
+  vswitchd_restart
+}
+
 throughput() {
   lab_throughput lnf-n1-p1 lnf-n2-p1 "${podip[lnf-n2-p1]}" "lnf-n1-p1 -> lnf-n2-p1 (across nodes, flaxd tunnels)"
 }
@@ -134,6 +190,7 @@ case ${1:-run} in
     trap down EXIT
     up
     table
+    resilience
     throughput
     echo
     if [ "$failures" -eq 0 ]; then echo "flaxd lab: all checks passed"; else echo "flaxd lab: $failures check(s) failed"; exit 1; fi

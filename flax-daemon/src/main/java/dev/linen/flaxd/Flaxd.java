@@ -45,6 +45,10 @@ public final class Flaxd implements AutoCloseable {
     private ReconcileLoop loop;
     private HealthServer http;
     private final Metrics metrics = new Metrics();
+    private static final Duration RESYNC = Duration.ofSeconds(2);
+    private final java.util.concurrent.ScheduledExecutorService resync =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    r -> Thread.ofPlatform().name("flaxd-resync").daemon().unstarted(r));
 
     /** {@code commands} run the node's iptables/ip/sysctl (on the host, or in a test's namespace). */
     public Flaxd(FlaxdConfig config, KubernetesClient client, Commands commands) {
@@ -72,6 +76,9 @@ public final class Flaxd implements AutoCloseable {
         queue.add(FULL_SYNC);
         http = new HealthServer(config.http(), loop::isAlive, () -> metrics.reconcileOk() > 0, metrics);
         http.start();
+        // a full resync now and then repairs what no event announces (an OVS restart, a hand edit)
+        resync.scheduleWithFixedDelay(() -> queue.add(FULL_SYNC), RESYNC.toMillis(), RESYNC.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void timedReconcile() {
@@ -93,6 +100,7 @@ public final class Flaxd implements AutoCloseable {
             appliedPodCidr = self.get().podCidrs().get(0);
         }
         var peers = watcher.peers();
+        node.ensureAttached(config.tunnels().bridge());
         int changes = tunnels.sync(db, peers);
         metrics.peers(peers.size());
         metrics.tunnelPorts(tunnels.desired(peers).size());
@@ -117,6 +125,7 @@ public final class Flaxd implements AutoCloseable {
     /** Stops in reverse start order. Idempotent. */
     @Override
     public void close() {
+        resync.shutdownNow();
         if (http != null) {
             http.close();
         }

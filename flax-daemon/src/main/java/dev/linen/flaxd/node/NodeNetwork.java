@@ -44,6 +44,22 @@ public record NodeNetwork(Commands cmd, String clusterCidr, String linuxBridge) 
         cmd.must("ip", "route", "replace", clusterCidr, "dev", linuxBridge);
     }
 
+    /**
+     * Keeps the OVS bridge's internal port up in the Linux bridge. An ovs-vswitchd restart
+     * recreates that port detached, which would cut the node off its tunnels until the next pod;
+     * the reconcile loop calls this every round. Idempotent; does nothing before both exist.
+     */
+    public void ensureAttached(String ovsBridge) {
+        dev.linen.ovs.db.Names.requireInterfaceName(ovsBridge);
+        Commands.Result master = cmd.run("readlink", "/sys/class/net/" + ovsBridge + "/master");
+        if (master.ok() && master.output().trim().endsWith("/" + linuxBridge)) {
+            return;
+        }
+        if (cmd.run("ip", "link", "show", ovsBridge).ok() && cmd.run("ip", "link", "show", linuxBridge).ok()) {
+            cmd.must("ip", "link", "set", ovsBridge, "master", linuxBridge, "up");
+        }
+    }
+
     /** Removes the jumps, chains and route. Idempotent. */
     public void uninstall() {
         cmd.run("iptables", "-t", "filter", "-D", "FORWARD", "-j", FORWARD_CHAIN);
