@@ -13,6 +13,7 @@ import dev.linen.flaxd.tunnel.TunnelPorts;
 import dev.linen.ovs.db.BridgeSpec;
 import dev.linen.ovs.db.OvsDatabase;
 import dev.linen.ovs.db.OvsDatabases;
+import dev.linen.ovs.db.OvsdbUnavailableException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
@@ -40,7 +41,8 @@ public final class Flaxd implements AutoCloseable {
     private final TunnelPorts tunnels;
     private final NodeNetwork node;
     private volatile String appliedPodCidr = "";
-    private OvsDatabase db;
+    /** The OVSDB session; replaced after a failure (an ovsdb-server restart ends the old one). */
+    private volatile OvsDatabase db;
     private NodeWatcher watcher;
     private ReconcileLoop loop;
     private HealthServer http;
@@ -60,11 +62,7 @@ public final class Flaxd implements AutoCloseable {
 
     /** Starts everything, in order; returns once the first full sync is queued. */
     public void start(Duration syncTimeout) throws InterruptedException, java.io.IOException {
-        db = OvsDatabases.connect(config.ovsdb(), OVSDB_TIMEOUT);
-        metrics.ovsdbConnected(true);
-        // per-node mode forwards with NORMAL, so the bridge must not be left without flows
-        db.ensureBridge(new BridgeSpec(config.tunnels().bridge(), config.datapathType(), Optional.of("standalone"),
-                Set.of(), Map.of("linen-owner", "flaxd"), Optional.empty()));
+        session();
         watcher = new NodeWatcher(client, config.nodeName(), queue);
         watcher.start();
         long deadline = System.nanoTime() + syncTimeout.toNanos();
@@ -81,11 +79,35 @@ public final class Flaxd implements AutoCloseable {
                 java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
+    /** The live OVSDB session, opening one (and ensuring the bridge) when there is none. */
+    private OvsDatabase session() {
+        OvsDatabase current = db;
+        if (current == null) {
+            current = OvsDatabases.connect(config.ovsdb(), OVSDB_TIMEOUT);
+            // per-node mode forwards with NORMAL, so the bridge must not be left without flows
+            current.ensureBridge(new BridgeSpec(config.tunnels().bridge(), config.datapathType(),
+                    Optional.of("standalone"), Set.of(), Map.of("linen-owner", "flaxd"), Optional.empty()));
+            db = current;
+            metrics.ovsdbConnected(true);
+        }
+        return current;
+    }
+
     private void timedReconcile() {
         long start = System.nanoTime();
         try {
             reconcile();
             metrics.reconciled(true, System.nanoTime() - start);
+        } catch (OvsdbUnavailableException e) {
+            // the session is gone (or never came): drop it; the retry opens a new one
+            OvsDatabase dead = db;
+            db = null;
+            metrics.ovsdbConnected(false);
+            if (dead != null) {
+                dead.close();
+            }
+            metrics.reconciled(false, System.nanoTime() - start);
+            throw e;
         } catch (RuntimeException e) {
             metrics.reconciled(false, System.nanoTime() - start);
             throw e;
@@ -101,7 +123,7 @@ public final class Flaxd implements AutoCloseable {
         }
         var peers = watcher.peers();
         node.ensureAttached(config.tunnels().bridge());
-        int changes = tunnels.sync(db, peers);
+        int changes = tunnels.sync(session(), peers);
         metrics.peers(peers.size());
         metrics.tunnelPorts(tunnels.desired(peers).size());
         if (changes > 0) {
@@ -135,8 +157,9 @@ public final class Flaxd implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
-        if (db != null) {
-            db.close();
+        OvsDatabase current = db;
+        if (current != null) {
+            current.close();
         }
     }
 

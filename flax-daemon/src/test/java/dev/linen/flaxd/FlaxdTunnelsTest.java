@@ -132,6 +132,19 @@ class FlaxdTunnelsTest {
         awaitEquals(List.of(), FlaxdTunnelsTest::ports);
     }
 
+    /** ovsdb-server and ovs-vswitchd restart (the database kept): flaxd opens a new session and repairs. */
+    @Test
+    void ovsRestartConverges() throws Exception {
+        client.nodes().resource(node("node-1", "10.244.1.0/24", "10.99.0.11")).create();
+        client.nodes().resource(node("node-2", "10.244.2.0/24", "10.99.0.12")).create();
+        flaxd = start(TunnelMode.PER_NODE);
+        awaitEquals(List.of("vxif10_99_0_12"), FlaxdTunnelsTest::ports);
+        OVS.exec(List.of(PrivateOvsExtension.script().toString(), "stop", OVS.dir().toString())).orThrow("stop");
+        OVS.exec(List.of(PrivateOvsExtension.script().toString(), "start", OVS.dir().toString())).orThrow("start");
+        OVS.vsctl("del-port", "brfx", "vxif10_99_0_12");
+        awaitEquals(List.of("vxif10_99_0_12"), FlaxdTunnelsTest::ports);
+    }
+
     @Test
     void flowModeHasOnePortWhateverTheClusterSize() throws Exception {
         for (int i = 1; i <= 5; i++) {

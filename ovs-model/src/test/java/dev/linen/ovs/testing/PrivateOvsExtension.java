@@ -125,7 +125,8 @@ public final class PrivateOvsExtension implements BeforeAllCallback, AfterAllCal
         }
     }
 
-    static Path script() {
+    /** The repository's scripts/private-ovs. */
+    public static Path script() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isExecutable(p.resolve("scripts/private-ovs"))) {
             p = p.getParent();

@@ -126,6 +126,9 @@ final class OdlSession implements AutoCloseable {
      * a constraint violation (a concurrent writer won) as {@link OvsdbConflictException}.
      */
     List<OperationResult> transact(List<Operation> ops) {
+        if (!channel.isActive()) {
+            throw new OvsdbUnavailableException("the OVSDB session is closed (did ovsdb-server restart?)");
+        }
         List<OperationResult> results = await(client.transact(schema, ops), timeout, "transact");
         for (int i = 0; i < results.size(); i++) {
             OperationResult r = results.get(i);
