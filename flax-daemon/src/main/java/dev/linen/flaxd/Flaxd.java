@@ -123,7 +123,10 @@ public final class Flaxd implements AutoCloseable {
         }
         var peers = watcher.peers();
         node.ensureAttached(config.tunnels().bridge());
-        int changes = tunnels.sync(session(), peers);
+        OvsDatabase session = session();
+        long before = session.transactions();
+        int changes = tunnels.sync(session, peers);
+        metrics.ovsdbTransactions(session.transactions() - before);
         metrics.peers(peers.size());
         metrics.tunnelPorts(tunnels.desired(peers).size());
         if (changes > 0) {

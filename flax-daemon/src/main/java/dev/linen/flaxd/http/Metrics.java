@@ -15,6 +15,7 @@ public final class Metrics {
     private final AtomicLong reconcileOk = new AtomicLong();
     private final AtomicLong reconcileErrors = new AtomicLong();
     private final AtomicLong ovsdbConnected = new AtomicLong();
+    private final AtomicLong ovsdbTransactions = new AtomicLong();
     private final AtomicLongArray bucketCounts = new AtomicLongArray(BUCKETS.length);
     private final AtomicLong latencyCount = new AtomicLong();
     private final AtomicLong latencySumNanos = new AtomicLong();
@@ -25,6 +26,11 @@ public final class Metrics {
 
     public void tunnelPorts(int n) {
         tunnelPorts.set(n);
+    }
+
+    /** Adds the transactions a session sent since it was last counted. */
+    public void ovsdbTransactions(long delta) {
+        ovsdbTransactions.addAndGet(delta);
     }
 
     public void ovsdbConnected(boolean up) {
@@ -53,6 +59,9 @@ public final class Metrics {
         gauge(sb, "flaxd_peers", "Peer nodes with a pod CIDR and an InternalIP", peers.get());
         gauge(sb, "flaxd_tunnel_ports", "VXLAN ports flaxd keeps on the bridge", tunnelPorts.get());
         gauge(sb, "flaxd_ovsdb_connected", "1 while the OVSDB session is up", ovsdbConnected.get());
+        sb.append("# HELP flaxd_ovsdb_transactions_total OVSDB transactions sent\n")
+                .append("# TYPE flaxd_ovsdb_transactions_total counter\n")
+                .append("flaxd_ovsdb_transactions_total ").append(ovsdbTransactions.get()).append('\n');
         sb.append("# HELP flaxd_reconcile_total Reconciles by result\n# TYPE flaxd_reconcile_total counter\n");
         sb.append("flaxd_reconcile_total{result=\"ok\"} ").append(reconcileOk.get()).append('\n');
         sb.append("flaxd_reconcile_total{result=\"error\"} ").append(reconcileErrors.get()).append('\n');

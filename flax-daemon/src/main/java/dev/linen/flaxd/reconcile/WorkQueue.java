@@ -61,6 +61,21 @@ public final class WorkQueue {
         return Optional.of(e.key);
     }
 
+    /**
+     * Takes every key that is due now, without waiting: for a reconciler that handles the whole
+     * state in one round, all of them are answered by that round.
+     */
+    public synchronized java.util.List<String> drainDue() {
+        java.util.List<Entry> due = new java.util.ArrayList<>();
+        queue.drainTo(due);
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        for (Entry e : due) {
+            pending.remove(e.key);
+            keys.add(e.key);
+        }
+        return keys;
+    }
+
     public synchronized int size() {
         return pending.size();
     }

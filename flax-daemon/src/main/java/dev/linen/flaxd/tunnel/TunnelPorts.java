@@ -46,7 +46,8 @@ public final class TunnelPorts {
     /**
      * Makes the bridge's tunnel ports exactly the desired ones: creates or corrects missing and
      * changed ports, removes flaxd/Linen tunnel ports ({@code vxlan0}, {@code vxif…}) nobody needs.
-     * Idempotent; each port change is one OVSDB transaction. Returns the number of changes made.
+     * Idempotent; one read, then at most one transaction for the additions and one for the
+     * removals, however many peers changed. Returns the number of ports changed.
      */
     public int sync(OvsDatabase db, Collection<Peer> peers) {
         Map<String, VxlanPortSpec> want = desired(peers);
@@ -57,20 +58,26 @@ public final class TunnelPorts {
                 ours.put(p.name(), p);
             }
         }
-        int changes = 0;
+        List<VxlanPortSpec> toEnsure = new java.util.ArrayList<>();
         for (VxlanPortSpec w : want.values()) {
             PortInfo current = ours.get(w.name());
             if (current == null || !current.options().equals(w.options())) {
-                db.ensureVxlanPort(spec.bridge(), w);
-                changes++;
+                toEnsure.add(w);
             }
         }
+        List<String> toDelete = new java.util.ArrayList<>();
         for (String name : ours.keySet()) {
             if (!want.containsKey(name)) {
-                db.deletePort(spec.bridge(), name);
-                changes++;
+                toDelete.add(name);
             }
         }
+        if (!toEnsure.isEmpty()) {
+            db.ensureVxlanPorts(spec.bridge(), toEnsure);
+        }
+        if (!toDelete.isEmpty()) {
+            db.deletePorts(spec.bridge(), toDelete);
+        }
+        int changes = toEnsure.size() + toDelete.size();
         return changes;
     }
 }

@@ -30,6 +30,15 @@ public interface OvsDatabase extends AutoCloseable {
     /** Removes the bridge with its ports; succeeds if it is already gone. */
     void deleteBridge(String bridge);
 
+    /**
+     * Makes all these VXLAN ports exist as specified, in one transaction (none if nothing differs):
+     * what a node with many peers needs at start.
+     */
+    void ensureVxlanPorts(String bridge, java.util.List<VxlanPortSpec> specs);
+
+    /** Removes these ports from the bridge in one transaction; missing ones are fine. */
+    void deletePorts(String bridge, java.util.Collection<String> ports);
+
     /** Removes the port from the bridge; succeeds if the port or the bridge is already gone. */
     void deletePort(String bridge, String port);
 
@@ -41,6 +50,9 @@ public interface OvsDatabase extends AutoCloseable {
 
     /** The OpenFlow port number OVS assigned to the port's interface, once it has one. */
     Optional<Integer> ofport(String port);
+
+    /** Transactions sent on this session so far (reads and writes), for metrics. */
+    long transactions();
 
     /** Closes the session. Idempotent. */
     @Override

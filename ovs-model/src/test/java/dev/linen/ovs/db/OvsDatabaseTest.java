@@ -115,6 +115,24 @@ class OvsDatabaseTest {
     }
 
     @Test
+    void manyPortsInOneTransaction() {
+        try (OvsDatabase db = connect()) {
+            db.ensureBridge(BridgeSpec.of("tb6", "netdev"));
+            List<VxlanPortSpec> specs = new ArrayList<>();
+            for (int i = 1; i <= 50; i++) {
+                specs.add(new VxlanPortSpec("vxtb6p" + i, Map.of("remote_ip", "10.97.0." + i, "key", "flow")));
+            }
+            long before = db.transactions();
+            db.ensureVxlanPorts("tb6", specs);
+            assertEquals(2, db.transactions() - before, "one read, one write for 50 ports");
+            assertEquals(50, OVS.vsctl("list-ports", "tb6").lines().count());
+            db.ensureVxlanPorts("tb6", specs);
+            db.deletePorts("tb6", List.of("vxtb6p1", "vxtb6p2", "no-such-port"));
+            assertEquals(48, OVS.vsctl("list-ports", "tb6").lines().count());
+        }
+    }
+
+    @Test
     void portOnAMissingBridgeFails() {
         try (OvsDatabase db = connect()) {
             assertThrows(OvsdbTransactionException.class, () -> db.ensureInternalPort("no-such-br", "p1"));

@@ -73,8 +73,8 @@ final class BridgeWrites {
 
     private List<Operation> createBridge(BridgeSpec spec) {
         List<Operation> ops = new ArrayList<>();
-        ops.add(insertInterface(spec.name(), "internal", Map.of()));
-        ops.add(insertPort(spec.name(), false));
+        ops.add(insertInterface(spec.name(), "internal", Map.of(), NEW_IFACE));
+        ops.add(insertPort(spec.name(), false, NEW_PORT, NEW_IFACE));
         Insert<GenericTableSchema> br = op.insert(t.bridge).withId(NEW_BRIDGE.toString())
                 .value(t.bridgeName, spec.name())
                 .value(t.bridgeDatapathType, spec.datapathType())
@@ -100,8 +100,11 @@ final class BridgeWrites {
     record PortSpec(String name, String type, Map<String, String> options, boolean splitHorizon) {
     }
 
-    /** Operations that make the port exist as specified (none if it already does). */
-    List<Operation> ensurePort(Snapshot s, String bridge, PortSpec want) {
+    /**
+     * Operations that make the port exist as specified (none if it already does). {@code n} makes
+     * the rows' names unique when several ports go into one transaction.
+     */
+    List<Operation> ensurePort(Snapshot s, String bridge, PortSpec want, int n) {
         Row<GenericTableSchema> b = s.bridge().orElseThrow(
                 () -> new OvsdbTransactionException("no bridge " + bridge + " for port " + want.name()));
         var existing = s.port(t, want.name());
@@ -109,10 +112,12 @@ final class BridgeWrites {
             if (s.portNameTaken(t, want.name())) {
                 throw new OvsdbTransactionException("port " + want.name() + " exists on another bridge");
             }
+            UUID iface = new UUID(NEW_IFACE + "_" + n);
+            UUID port = new UUID(NEW_PORT + "_" + n);
             Mutate<GenericTableSchema> attach = op.mutate(t.bridge);
-            attach.addMutation(t.bridgePorts, Mutator.INSERT, Set.of(NEW_PORT));
-            return List.of(insertInterface(want.name(), want.type(), want.options()),
-                    insertPort(want.name(), want.splitHorizon()),
+            attach.addMutation(t.bridgePorts, Mutator.INSERT, Set.of(port));
+            return List.of(insertInterface(want.name(), want.type(), want.options(), iface),
+                    insertPort(want.name(), want.splitHorizon(), port, iface),
                     attach.where(t.bridgeUuid.opEqual(get(b, t.bridgeUuid).orElseThrow())).build());
         }
         Row<GenericTableSchema> port = existing.get();
@@ -131,8 +136,8 @@ final class BridgeWrites {
         return ops;
     }
 
-    private Operation insertInterface(String name, String type, Map<String, String> options) {
-        Insert<GenericTableSchema> i = op.insert(t.iface).withId(NEW_IFACE.toString())
+    private Operation insertInterface(String name, String type, Map<String, String> options, UUID id) {
+        Insert<GenericTableSchema> i = op.insert(t.iface).withId(id.toString())
                 .value(t.ifaceName, name).value(t.ifaceType, type);
         if (!options.isEmpty()) {
             i.value(t.ifaceOptions, options);
@@ -140,9 +145,9 @@ final class BridgeWrites {
         return i;
     }
 
-    private Operation insertPort(String name, boolean splitHorizon) {
-        return op.insert(t.port).withId(NEW_PORT.toString()).value(t.portName, name)
-                .value(t.portInterfaces, Set.of(NEW_IFACE)).value(t.portProtected, splitHorizon);
+    private Operation insertPort(String name, boolean splitHorizon, UUID id, UUID iface) {
+        return op.insert(t.port).withId(id.toString()).value(t.portName, name)
+                .value(t.portInterfaces, Set.of(iface)).value(t.portProtected, splitHorizon);
     }
 
     private Operation insertController(String target) {

@@ -56,23 +56,48 @@ public final class OdlOvsDatabase implements OvsDatabase {
     @Override
     public void ensureInternalPort(String bridge, String port) {
         Names.requireInterfaceName(port);
-        converge(bridge, s -> writes.ensurePort(s, bridge, new BridgeWrites.PortSpec(port, "internal", Map.of(), false)));
+        converge(bridge, s -> writes.ensurePort(s, bridge, new BridgeWrites.PortSpec(port, "internal", Map.of(), false), 0));
     }
 
     /** Idempotent; one transaction; race-safe by retry. Fails if the bridge does not exist. */
     @Override
     public void ensureVxlanPort(String bridge, VxlanPortSpec spec) {
         converge(bridge, s -> writes.ensurePort(s, bridge,
-                new BridgeWrites.PortSpec(spec.name(), "vxlan", spec.options(), spec.splitHorizon())));
+                new BridgeWrites.PortSpec(spec.name(), "vxlan", spec.options(), spec.splitHorizon()), 0));
+    }
+
+    /** Idempotent; one transaction for all; race-safe by retry. Fails if the bridge does not exist. */
+    @Override
+    public void ensureVxlanPorts(String bridge, List<VxlanPortSpec> specs) {
+        converge(bridge, s -> {
+            List<Operation> ops = new ArrayList<>();
+            for (int i = 0; i < specs.size(); i++) {
+                VxlanPortSpec v = specs.get(i);
+                ops.addAll(writes.ensurePort(s, bridge,
+                        new BridgeWrites.PortSpec(v.name(), "vxlan", v.options(), v.splitHorizon()), i));
+            }
+            return ops;
+        });
     }
 
     /** Idempotent (a missing port or bridge is success); one transaction. */
     @Override
     public void deletePort(String bridge, String port) {
-        converge(bridge, s -> s.port(t, port).map(p -> List.<Operation>of(op.mutate(t.bridge)
-                .addMutation(t.bridgePorts, org.opendaylight.ovsdb.lib.notation.Mutator.DELETE,
-                        Set.of(Snapshot.get(p, t.portUuid).orElseThrow()))
-                .where(t.bridgeName.opEqual(bridge)).build())).orElse(List.of()));
+        deletePorts(bridge, List.of(port));
+    }
+
+    /** Idempotent (missing ports or bridge are success); one transaction for all. */
+    @Override
+    public void deletePorts(String bridge, java.util.Collection<String> ports) {
+        converge(bridge, s -> {
+            Set<org.opendaylight.ovsdb.lib.notation.UUID> uuids = new java.util.HashSet<>();
+            for (String port : ports) {
+                s.port(t, port).ifPresent(p -> uuids.add(Snapshot.get(p, t.portUuid).orElseThrow()));
+            }
+            return uuids.isEmpty() ? List.<Operation>of() : List.<Operation>of(op.mutate(t.bridge)
+                    .addMutation(t.bridgePorts, org.opendaylight.ovsdb.lib.notation.Mutator.DELETE, uuids)
+                    .where(t.bridgeName.opEqual(bridge)).build());
+        });
     }
 
     /** Idempotent (a missing bridge is success); one transaction; ports and interfaces go with it. */
@@ -99,6 +124,11 @@ public final class OdlOvsDatabase implements OvsDatabase {
         List<Row<GenericTableSchema>> rows = Snapshot.rows(session.transact(List.of(
                 t.selectInterfaces().where(t.ifaceName.opEqual(port)).build())).get(0));
         return rows.stream().findFirst().flatMap(r -> Snapshot.ofport(t, r));
+    }
+
+    @Override
+    public long transactions() {
+        return session.transactions();
     }
 
     @Override

@@ -63,6 +63,7 @@ final class OdlSession implements AutoCloseable {
     private final OvsdbClientImpl client;
     private final DatabaseSchema schema;
     private final Duration timeout;
+    private final java.util.concurrent.atomic.AtomicLong transactions = new java.util.concurrent.atomic.AtomicLong();
 
     private OdlSession(EventLoopGroup group, Channel channel, OvsdbClientImpl client, DatabaseSchema schema,
                        Duration timeout) {
@@ -125,7 +126,12 @@ final class OdlSession implements AutoCloseable {
      * error, or a commit error (reported by the server as an extra result), fails the whole call:
      * a constraint violation (a concurrent writer won) as {@link OvsdbConflictException}.
      */
+    long transactions() {
+        return transactions.get();
+    }
+
     List<OperationResult> transact(List<Operation> ops) {
+        transactions.incrementAndGet();
         if (!channel.isActive()) {
             throw new OvsdbUnavailableException("the OVSDB session is closed (did ovsdb-server restart?)");
         }
