@@ -60,22 +60,30 @@ lab_table_header() {
   printf '%-34s %-12s    %-14s %s\n' "check" "from" "to" "result"
 }
 
-# lab_throughput CLIENT_NS SERVER_NS SERVER_IP LABEL: a 3 s iperf3 TCP transfer (bounded).
+# lab_throughput CLIENT_NS SERVER_NS SERVER_IP LABEL: a 3 s iperf3 TCP transfer. The server keeps
+# listening (not one-off) so that a client attempt that fails early can be retried: at most 5
+# attempts, each bounded by `timeout`.
 lab_throughput() {
-  local client=$1 server_ns=$2 server=$3 label=$4 out="" bps=""
+  local client=$1 server_ns=$2 server=$3 label=$4 out="" bps="" err=""
   echo
-  ip netns exec "$server_ns" timeout 20 iperf3 -s -1 -B "$server" >/dev/null 2>&1 &
+  ip netns exec "$server_ns" timeout 60 iperf3 -s -B "$server" >/dev/null 2>&1 &
   local pid=$!
-  for _ in $(seq 1 50); do   # the server needs a moment to listen: at most 5 s
-    out=$(ip netns exec "$client" timeout 15 iperf3 -c "$server" -t 3 -J 2>/dev/null) && break
-    sleep 0.1
+  for _ in $(seq 1 5); do
+    for _ in $(seq 1 50); do   # wait (at most 5 s) until the server accepts connections
+      ip netns exec "$client" timeout 2 bash -c "exec 3<>/dev/tcp/$server/5201" 2>/dev/null && break
+      sleep 0.1
+    done
+    out=$(ip netns exec "$client" timeout 15 iperf3 -c "$server" -t 3 -J 2>/dev/null) || true
+    bps=$(echo "${out:-{\}}" | jq -r '.end.sum_received.bits_per_second // empty' 2>/dev/null || true)
+    [ -n "$bps" ] && break
+    err=$(echo "${out:-{\}}" | jq -r '.error // empty' 2>/dev/null || true)
   done
+  kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  bps=$(echo "${out:-{\}}" | jq -r '.end.sum_received.bits_per_second // empty' 2>/dev/null || true)
   if [ -n "$bps" ]; then
     awk -v b="$bps" -v l="$label" 'BEGIN { printf "iperf3 TCP %s: %.0f Mbit/s\n", l, b / 1e6 }'
   else
-    echo "iperf3 TCP $label: FAIL"
+    echo "iperf3 TCP $label: FAIL ${err}"
     failures=$((failures + 1))
   fi
 }
