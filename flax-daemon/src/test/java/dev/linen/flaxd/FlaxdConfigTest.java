@@ -1,0 +1,52 @@
+package dev.linen.flaxd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.linen.flaxd.tunnel.TunnelMode;
+import dev.linen.ovs.db.OvsdbEndpoint;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FlaxdConfigTest {
+    private static Map<String, String> env(String... kv) {
+        Map<String, String> m = new HashMap<>(Map.of("NODE_NAME", "node-1"));
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void defaults() {
+        FlaxdConfig c = FlaxdConfig.fromEnv(env());
+        assertEquals("br0", c.tunnels().bridge());
+        assertEquals(TunnelMode.FLOW, c.tunnels().mode());
+        assertEquals(4789, c.tunnels().udpPort());
+        assertEquals("system", c.datapathType());
+        assertEquals(new OvsdbEndpoint.UnixSocket(Path.of("/var/run/openvswitch/db.sock")), c.ovsdb());
+        assertEquals("10.244.0.0/16", c.clusterCidr());
+        assertEquals(9753, c.http().getPort());
+    }
+
+    @Test
+    void settings() {
+        FlaxdConfig c = FlaxdConfig.fromEnv(env("FLAXD_TUNNEL_MODE", "per-node", "FLAXD_VNI", "42",
+                "FLAXD_VXLAN_PORT", "8472", "FLAXD_DATAPATH_TYPE", "netdev", "FLAXD_OVSDB", "tcp:127.0.0.1:6640"));
+        assertEquals(TunnelMode.PER_NODE, c.tunnels().mode());
+        assertEquals(42, c.tunnels().vni().getAsLong());
+        assertEquals(8472, c.tunnels().udpPort());
+        assertEquals(new OvsdbEndpoint.Tcp("127.0.0.1", 6640), c.ovsdb());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"FLAXD_TUNNEL_MODE,mesh", "FLAXD_VNI,16777216", "FLAXD_VXLAN_PORT,0", "FLAXD_DATAPATH_TYPE,dpdk",
+        "FLAXD_BRIDGE,br/0", "FLAXD_HTTP,9753", "NODE_NAME,''"})
+    void badSettingsAreRefused(String key, String value) {
+        assertThrows(IllegalArgumentException.class, () -> FlaxdConfig.fromEnv(env(key, value)));
+    }
+}
