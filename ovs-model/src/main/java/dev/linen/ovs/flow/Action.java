@@ -70,7 +70,8 @@ public sealed interface Action {
 
         @Override
         public String toString() {
-            return "set_field:" + ip + "->tun_dst";
+            // sent as a Nicira register load, which ovs-ofctl prints as such
+            return "load:0x" + Integer.toHexString(ip.address()) + "->NXM_NX_TUN_IPV4_DST[]";
         }
     }
 
@@ -126,7 +127,7 @@ public sealed interface Action {
     enum Field {
         ETH_SRC("NXM_OF_ETH_SRC", 48), ETH_DST("NXM_OF_ETH_DST", 48),
         ARP_SHA("NXM_NX_ARP_SHA", 48), ARP_THA("NXM_NX_ARP_THA", 48),
-        ARP_SPA("NXM_OF_ARP_SPA", 32), ARP_TPA("NXM_OF_ARP_TPA", 32);
+        ARP_SPA("NXM_OF_ARP_SPA", 32), ARP_TPA("NXM_OF_ARP_TPA", 32), REG0("NXM_NX_REG0", 32);
 
         private final String nxm;
         private final int bits;

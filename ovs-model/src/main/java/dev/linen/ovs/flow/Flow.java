@@ -29,6 +29,23 @@ public record Flow(int table, int priority, Cookie cookie, List<Match> matches, 
                 .collect(Collectors.joining(","));
     }
 
+    /** The order ovs-ofctl prints match fields in: protocol, tunnel, registers, port, L2, L3. */
+    private static int printOrder(Match m) {
+        return switch (m) {
+            case Match.Arp a -> 0;
+            case Match.Ip i -> 0;
+            case Match.TunId t -> 1;
+            case Match.Reg r -> 2 + r.index();
+            case Match.InPort p -> 20;
+            case Match.InPortLocal l -> 20;
+            case Match.EthDst d -> 30;
+            case Match.IpSrc s -> 40;
+            case Match.IpDst d -> 41;
+            case Match.ArpTpa t -> 42;
+            case Match.ArpOp o -> 43;
+        };
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
@@ -39,7 +56,7 @@ public record Flow(int table, int priority, Cookie cookie, List<Match> matches, 
             sb.append("table=").append(table).append(", ");
         }
         sb.append("priority=").append(priority);
-        for (Match m : matches) {
+        for (Match m : matches.stream().sorted(java.util.Comparator.comparingInt(Flow::printOrder)).toList()) {
             sb.append(',').append(m);
         }
         sb.append(" actions=");

@@ -20,6 +20,14 @@ public sealed interface Match {
         }
     }
 
+    /** The packet came in on the bridge's own (LOCAL) port. */
+    record InPortLocal() implements Match {
+        @Override
+        public String toString() {
+            return "in_port=LOCAL";
+        }
+    }
+
     /** ARP packets. */
     record Arp() implements Match {
         @Override

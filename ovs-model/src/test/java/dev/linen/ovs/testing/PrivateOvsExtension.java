@@ -22,6 +22,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * temp dir. Started before the class, stopped and removed after it, also when tests fail. Tests
  * never touch the system OVS. Register with {@code @RegisterExtension static final}.
  *
+ * <p>When the test JVM itself runs in a namespace made for it ({@code scripts/netns/bin/java} sets
+ * {@code LINEN_TEST_NETNS}), OVS runs in that namespace instead, so that a controller in the JVM
+ * and OVS share a loopback. That namespace belongs to the wrapper and is not deleted here.
+ *
  * <p>Without root or the OVS binaries the tests are skipped, unless the system property
  * {@code linen.requireSystem=true} (as in CI), where that is a failure.
  */
@@ -29,6 +33,7 @@ public final class PrivateOvsExtension implements BeforeAllCallback, AfterAllCal
     private static final long TIMEOUT_SECONDS = 60;
 
     private String netns;
+    private boolean ownsNetns;
     private Path dir;
 
     /** The outcome of a command. */
@@ -45,9 +50,13 @@ public final class PrivateOvsExtension implements BeforeAllCallback, AfterAllCal
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         requireSystem();
-        netns = "lnt-" + UUID.randomUUID().toString().substring(0, 6);
+        String shared = System.getenv("LINEN_TEST_NETNS");
+        ownsNetns = shared == null || shared.isEmpty();
+        netns = ownsNetns ? "lnt-" + UUID.randomUUID().toString().substring(0, 6) : shared;
         dir = Files.createTempDirectory("lnt-ovs-");
-        run(List.of("ip", "netns", "add", netns), true);
+        if (ownsNetns) {
+            run(List.of("ip", "netns", "add", netns), true);
+        }
         try {
             run(List.of("ip", "-n", netns, "link", "set", "lo", "up"), true);
             exec(List.of(script().toString(), "start", dir.toString())).orThrow("private-ovs start");
@@ -64,7 +73,9 @@ public final class PrivateOvsExtension implements BeforeAllCallback, AfterAllCal
         }
         run(List.of("ip", "netns", "exec", netns, script().toString(), "stop", dir.toString()), false);
         for (String ns : namespacesWithPrefix(netns)) {
-            run(List.of("ip", "netns", "del", ns), false);
+            if (ownsNetns || !ns.equals(netns)) {
+                run(List.of("ip", "netns", "del", ns), false);
+            }
         }
         deleteTree(dir);
         netns = null;

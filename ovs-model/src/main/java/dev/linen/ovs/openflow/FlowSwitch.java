@@ -1,0 +1,30 @@
+package dev.linen.ovs.openflow;
+
+import java.time.Duration;
+import java.util.List;
+
+/** One switch (bridge) connected to our controller, after the OpenFlow 1.3 handshake. */
+public interface FlowSwitch {
+
+    /** The datapath id, as 16 hex digits (what {@code ovs-ofctl show} prints). */
+    String datapathId();
+
+    /** False once the connection has ended; a reconnecting switch is a new {@code FlowSwitch}. */
+    boolean connected();
+
+    /**
+     * Sends the mods in order, each batch followed by a barrier, and waits until the switch has
+     * processed all of them. Not all-or-nothing: mods the switch accepted stay applied when others
+     * are rejected ({@link OpenFlowException.Rejected} names each rejected mod and its error).
+     * Thread-safe; concurrent calls interleave batches but each waits for its own barriers. At most
+     * a bounded number of mods is unacknowledged at any time (backpressure): a caller sending a
+     * large burst waits for the switch instead of queueing without limit.
+     *
+     * @throws OpenFlowException.Disconnected if the connection is or goes down
+     * @throws OpenFlowException.Timeout      if a barrier is not answered within {@code timeout}
+     */
+    void apply(List<FlowMod> mods, Duration timeout);
+
+    /** OpenFlow messages sent to this switch so far (flow mods and barriers). */
+    long messagesSent();
+}

@@ -1,0 +1,116 @@
+package dev.linen.ovs.openflow.odl;
+
+import dev.linen.ovs.openflow.ControllerSpec;
+import dev.linen.ovs.openflow.OpenFlowController;
+import dev.linen.ovs.openflow.OpenFlowException;
+import dev.linen.ovs.openflow.SwitchListener;
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opendaylight.infrautils.diagstatus.DiagStatusService;
+import org.opendaylight.infrautils.diagstatus.ServiceRegistration;
+import org.opendaylight.openflowjava.protocol.api.connection.ConnectionAdapter;
+import org.opendaylight.openflowjava.protocol.api.connection.SwitchConnectionHandler;
+import org.opendaylight.openflowjava.protocol.impl.core.SwitchConnectionProviderImpl;
+
+/**
+ * The controller endpoint on openflowjava: a TCP listener on one address; every switch that
+ * connects gets its own {@link OfjSwitch}. Only connections from the listening address's own
+ * host kind are accepted: a loopback listener refuses non-loopback peers.
+ */
+public final class OfjController implements OpenFlowController {
+    private static final Logger LOG = Logger.getLogger(OfjController.class.getName());
+    private static final long START_SECONDS = 10;
+
+    private final SwitchConnectionProviderImpl provider;
+    private final ExecutorService callbacks;
+    private final InetSocketAddress bound;
+
+    private OfjController(SwitchConnectionProviderImpl provider, ExecutorService callbacks, InetSocketAddress bound) {
+        this.provider = provider;
+        this.callbacks = callbacks;
+        this.bound = bound;
+    }
+
+    /** Binds and starts; the handshake with each switch runs on one daemon thread per controller. */
+    public static OfjController start(ControllerSpec spec, SwitchListener listener) {
+        ExecutorService callbacks = Executors.newSingleThreadExecutor(
+                r -> Thread.ofPlatform().name("openflow-callbacks").daemon().unstarted(r));
+        SwitchConnectionProviderImpl provider = new SwitchConnectionProviderImpl(noDiagStatus(),
+                new OfjConfiguration(spec.address(), spec.idleTimeout().toMillis()));
+        NiciraActions.register(provider);
+        try {
+            provider.startup(handler(spec, listener, callbacks)).get(START_SECONDS, TimeUnit.SECONDS);
+            InetSocketAddress local = provider.getServerFacade().localAddress();
+            LOG.info("OpenFlow controller listening on " + local);
+            return new OfjController(provider, callbacks, local);
+        } catch (Exception e) {
+            callbacks.shutdownNow();
+            closeQuietly(provider);
+            throw new OpenFlowException.Disconnected("cannot listen on " + spec.address(), e);
+        }
+    }
+
+    private static SwitchConnectionHandler handler(ControllerSpec spec, SwitchListener listener,
+                                                   ExecutorService callbacks) {
+        boolean loopbackOnly = spec.address().getAddress().isLoopbackAddress();
+        return new SwitchConnectionHandler() {
+            @Override
+            public boolean accept(InetAddress peer) {
+                return !loopbackOnly || peer.isLoopbackAddress();
+            }
+
+            @Override
+            public void onSwitchConnected(ConnectionAdapter connection) {
+                OfjSwitch sw = new OfjSwitch(connection, listener, spec.maxInFlight());
+                OfjMessages messages = new OfjMessages(sw);
+                connection.setExecutorService(callbacks);
+                connection.setMessageListener(messages);
+                connection.setSystemListener(messages);
+                connection.setConnectionReadyListener(sw);
+            }
+        };
+    }
+
+    /** openflowjava reports its state to infrautils' diagnostics; we have none, so registration is a no-op. */
+    private static DiagStatusService noDiagStatus() {
+        ServiceRegistration registration = (ServiceRegistration) Proxy.newProxyInstance(
+                OfjController.class.getClassLoader(), new Class<?>[] {ServiceRegistration.class},
+                (proxy, method, args) -> defaultValue(method.getReturnType()));
+        return (DiagStatusService) Proxy.newProxyInstance(OfjController.class.getClassLoader(),
+                new Class<?>[] {DiagStatusService.class},
+                (proxy, method, args) -> method.getName().equals("register") ? registration
+                        : defaultValue(method.getReturnType()));
+    }
+
+    private static Object defaultValue(Class<?> type) {
+        if (type == boolean.class) {
+            return false;
+        }
+        return type.isPrimitive() && type != void.class ? 0 : null;
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return bound;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(provider);
+        callbacks.shutdownNow();
+    }
+
+    private static void closeQuietly(SwitchConnectionProviderImpl provider) {
+        try {
+            provider.shutdown().get(START_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "OpenFlow listener shutdown", e);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.linen.ovs.openflow.odl;
+
+import dev.linen.ovs.openflow.FlowMod;
+import dev.linen.ovs.openflow.FlowSwitch;
+import dev.linen.ovs.openflow.OpenFlowException;
+import dev.linen.ovs.openflow.SwitchListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opendaylight.openflowjava.protocol.api.connection.ConnectionAdapter;
+import org.opendaylight.openflowjava.protocol.api.connection.ConnectionReadyListener;
+import org.opendaylight.yang.gen.v1.urn.opendaylight.openflow.protocol.rev130731.BarrierInputBuilder;
+import org.opendaylight.yang.gen.v1.urn.opendaylight.openflow.protocol.rev130731.ErrorMessage;
+import org.opendaylight.yang.gen.v1.urn.opendaylight.openflow.protocol.rev130731.GetFeaturesInputBuilder;
+import org.opendaylight.yang.gen.v1.urn.opendaylight.openflow.protocol.rev130731.HelloInputBuilder;
+import org.opendaylight.yangtools.yang.common.Uint32;
+
+/**
+ * One switch connection: the OpenFlow 1.3 handshake (hello, features), then flow mods with
+ * barriers, errors matched to the mod that caused them by xid, and a bound on unacknowledged mods.
+ * Messages from the switch arrive through {@link OfjMessages}.
+ */
+final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
+    private static final Logger LOG = Logger.getLogger(OfjSwitch.class.getName());
+    private static final int BATCH = 256;
+    private static final Duration HANDSHAKE = Duration.ofSeconds(10);
+
+    private final ConnectionAdapter connection;
+    private final SwitchListener listener;
+    private final Semaphore inFlight;
+    private final AtomicLong xids = new AtomicLong(1);
+    private final AtomicLong sent = new AtomicLong();
+    /** Mods sent and not yet covered by an answered barrier, by xid, with their batch's error list. */
+    private final Map<Long, Sent> outstanding = new ConcurrentHashMap<>();
+    private volatile String datapathId = "";
+    private volatile boolean connected = true;
+    private volatile boolean announced;
+
+    private record Sent(FlowMod mod, List<OpenFlowException.Rejection> errors) {
+    }
+
+    OfjSwitch(ConnectionAdapter connection, SwitchListener listener, int maxInFlight) {
+        this.connection = connection;
+        this.listener = listener;
+        this.inFlight = new Semaphore(maxInFlight);
+    }
+
+    long nextXid() {
+        return xids.getAndIncrement() & 0xffffffffL;
+    }
+
+    ConnectionAdapter connection() {
+        return connection;
+    }
+
+    /** Runs off the I/O thread (openflowjava calls it through the executor): hello, then features. */
+    @Override
+    public void onConnectionReady() {
+        try {
+            connection.hello(new HelloInputBuilder().setVersion(FlowMods.OF13).setXid(xid()).build());
+            var features = connection.getFeatures(new GetFeaturesInputBuilder().setVersion(FlowMods.OF13)
+                    .setXid(xid()).build()).get(HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
+            if (!features.isSuccessful() || features.getResult() == null) {
+                throw new IllegalStateException("features request failed: " + features.getErrors());
+            }
+            datapathId = String.format("%016x", features.getResult().getDatapathId().longValue());
+            announced = true;
+            LOG.info("switch " + datapathId + " connected from " + connection.getRemoteAddress());
+            listener.connected(this);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "OpenFlow handshake failed, dropping the connection", e);
+            connection.disconnect();
+        }
+    }
+
+    private Uint32 xid() {
+        return Uint32.valueOf(nextXid());
+    }
+
+    /** An error from the switch: charged to the mod with its xid, or logged when none is waiting. */
+    void onError(ErrorMessage error) {
+        Sent s = error.getXid() == null ? null : outstanding.get(error.getXid().toJava());
+        String text = error.getTypeString() + "/" + error.getCodeString();
+        if (s == null) {
+            LOG.warning("OpenFlow error from " + datapathId + " for xid " + error.getXid() + ": " + text);
+            return;
+        }
+        s.errors().add(new OpenFlowException.Rejection(s.mod(), error.getType().toJava(),
+                error.getCode().toJava(), text));
+    }
+
+    void onDisconnected() {
+        connected = false;
+        LOG.info("switch " + datapathId + " disconnected");
+        if (announced) {
+            listener.disconnected(this);
+        }
+    }
+
+    @Override
+    public String datapathId() {
+        return datapathId;
+    }
+
+    @Override
+    public boolean connected() {
+        return connected && connection.isAlive();
+    }
+
+    @Override
+    public long messagesSent() {
+        return sent.get();
+    }
+
+    @Override
+    public void apply(List<FlowMod> mods, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<OpenFlowException.Rejection> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int from = 0; from < mods.size(); from += BATCH) {
+            List<FlowMod> batch = mods.subList(from, Math.min(mods.size(), from + BATCH));
+            acquire(batch.size(), deadline);
+            try {
+                sendBatch(batch, errors, deadline);
+            } finally {
+                inFlight.release(batch.size());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new OpenFlowException.Rejected(errors);
+        }
+    }
+
+    private void acquire(int permits, long deadline) {
+        try {
+            if (!inFlight.tryAcquire(permits, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new OpenFlowException.Timeout("too many unacknowledged flow mods to " + datapathId);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OpenFlowException.Disconnected("interrupted", e);
+        }
+    }
+
+    private void sendBatch(List<FlowMod> batch, List<OpenFlowException.Rejection> errors, long deadline) {
+        requireConnected();
+        List<Long> ids = new ArrayList<>(batch.size());
+        try {
+            for (FlowMod mod : batch) {
+                long xid = nextXid();
+                ids.add(xid);
+                outstanding.put(xid, new Sent(mod, errors));
+                connection.flowMod(FlowMods.of(mod, xid));
+                sent.incrementAndGet();
+            }
+            barrier(deadline);
+        } finally {
+            ids.forEach(outstanding::remove);
+        }
+    }
+
+    /** Sends a barrier and waits for its reply; errors for earlier xids arrive before it. */
+    private void barrier(long deadline) {
+        var reply = connection.barrier(new BarrierInputBuilder().setVersion(FlowMods.OF13).setXid(xid()).build());
+        sent.incrementAndGet();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                reply.cancel(false);
+                throw new OpenFlowException.Timeout("no barrier reply from " + datapathId);
+            }
+            try {
+                var result = reply.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+                if (!result.isSuccessful()) {
+                    throw new OpenFlowException.Disconnected("barrier failed: " + result.getErrors(), null);
+                }
+                return;
+            } catch (java.util.concurrent.TimeoutException e) {
+                requireConnected();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OpenFlowException.Disconnected("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new OpenFlowException.Disconnected("barrier to " + datapathId + " failed", e.getCause());
+            }
+        }
+    }
+
+    private void requireConnected() {
+        if (!connected()) {
+            throw new OpenFlowException.Disconnected("switch " + datapathId + " is not connected", null);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.linen.ovs.openflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.linen.ovs.flow.Action;
+import dev.linen.ovs.flow.Cookie;
+import dev.linen.ovs.flow.Flow;
+import dev.linen.ovs.flow.Ipv4Prefix;
+import dev.linen.ovs.flow.MacAddress;
+import dev.linen.ovs.flow.Match;
+import dev.linen.ovs.testing.PrivateOvsExtension;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Our controller (openflowjava adapter) against a real OVS bridge: handshake, flows written as our
+ * values and read back with ovs-ofctl, errors charged to the flow that caused them, delete by
+ * cookie, a large burst under the in-flight bound, and a new session after ovs-vswitchd restarts.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OpenFlowIT {
+    @RegisterExtension
+    static final PrivateOvsExtension OVS = new PrivateOvsExtension();
+    private static final String BR = "lnof0";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final LinkedBlockingQueue<FlowSwitch> CONNECTED = new LinkedBlockingQueue<>();
+    private static final LinkedBlockingQueue<FlowSwitch> GONE = new LinkedBlockingQueue<>();
+    private static OpenFlowController controller;
+    private static FlowSwitch sw;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        controller = OpenFlowControllers.listen(
+                new ControllerSpec(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Duration.ofSeconds(15), 300),
+                new SwitchListener() {
+                    @Override
+                    public void connected(FlowSwitch s) {
+                        CONNECTED.add(s);
+                    }
+
+                    @Override
+                    public void disconnected(FlowSwitch s) {
+                        GONE.add(s);
+                    }
+                });
+        OVS.vsctl("add-br", BR, "--", "set", "bridge", BR, "datapath_type=netdev", "protocols=OpenFlow13",
+                "fail_mode=secure", "--", "set-controller", BR, "tcp:127.0.0.1:" + controller.address().getPort(),
+                "--", "set", "controller", BR, "connection_mode=out-of-band", "max_backoff=1000");
+        sw = CONNECTED.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(sw != null && sw.connected(), "the bridge connected to our controller");
+    }
+
+    @AfterAll
+    static void close() {
+        if (controller != null) {
+            controller.close();
+        }
+    }
+
+    private static final MacAddress VMAC = MacAddress.parse("aa:bb:cc:00:00:01");
+
+    static List<Flow> sample(long cookie) {
+        Cookie c = new Cookie(cookie);
+        return List.of(
+                new Flow(0, 100, c, List.of(new Match.InPortLocal()), List.of(new Action.GotoTable(10))),
+                new Flow(0, 0, c, List.of(), List.of(new Action.Drop())),
+                new Flow(10, 200, c, List.of(new Match.Arp(), new Match.ArpOp(1),
+                        new Match.ArpTpa(Ipv4Prefix.parse("10.244.2.0/24"))), List.of(
+                        new Action.Move(Action.Field.ETH_SRC, Action.Field.ETH_DST),
+                        new Action.SetEth(Action.EthField.SRC, VMAC), new Action.SetArpOp(2),
+                        new Action.Move(Action.Field.ARP_SHA, Action.Field.ARP_THA),
+                        new Action.SetArpSha(VMAC),
+                        new Action.Move(Action.Field.ARP_TPA, Action.Field.REG0),
+                        new Action.Move(Action.Field.ARP_SPA, Action.Field.ARP_TPA),
+                        new Action.Move(Action.Field.REG0, Action.Field.ARP_SPA),
+                        new Action.OutputInPort())),
+                new Flow(20, 100, c, List.of(new Match.Ip(), new Match.IpDst(Ipv4Prefix.parse("10.244.2.0/24"))),
+                        List.of(new Action.SetEth(Action.EthField.SRC, VMAC),
+                                new Action.SetTunDst(Ipv4Prefix.host("10.99.0.12")), new Action.Output(1))),
+                new Flow(30, 100, c, List.of(new Match.InPort(1), new Match.Ip(),
+                        new Match.IpDst(Ipv4Prefix.parse("10.244.1.0/24"))),
+                        List.of(new Action.SetEth(Action.EthField.DST, MacAddress.parse("02:00:00:00:00:02")),
+                                new Action.OutputLocal())),
+                new Flow(40, 5, c, List.of(new Match.InPort(1), new Match.TunId(0x10)), List.of(new Action.Normal())));
+    }
+
+    static Set<String> dump() {
+        return Arrays.stream(OVS.ofctl("--no-stats", "dump-flows", BR).split("\n"))
+                .map(String::trim).filter(l -> !l.isEmpty()).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    static Set<String> text(List<Flow> flows) {
+        return flows.stream().map(Flow::toString).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    @Order(1)
+    void flowsReadBackAsWritten() {
+        List<Flow> flows = sample(0x1000);
+        sw.apply(flows.stream().<FlowMod>map(FlowMod.Add::new).toList(), WAIT);
+        assertEquals(text(flows), dump());
+    }
+
+    @Test
+    @Order(2)
+    void rejectedFlowIsNamedAndTheRestApplied() {
+        Flow good = new Flow(50, 10, new Cookie(0x2000), List.of(new Match.Ip()), List.of(new Action.Normal()));
+        // setting the ARP opcode of a packet not known to be ARP: OVS refuses the flow
+        Flow bad = new Flow(50, 11, new Cookie(0x2000), List.of(), List.of(new Action.SetArpOp(2)));
+        var e = assertThrows(OpenFlowException.Rejected.class,
+                () -> sw.apply(List.of(new FlowMod.Add(good), new FlowMod.Add(bad)), WAIT));
+        assertEquals(1, e.rejections().size(), e.getMessage());
+        assertEquals(new FlowMod.Add(bad), e.rejections().get(0).mod());
+        assertTrue(dump().contains(good.toString()), "the good flow of the batch is installed");
+        assertTrue(sw.connected(), "an error does not end the session");
+    }
+
+    @Test
+    @Order(3)
+    void deleteByCookieTakesOnlyThatCookie() {
+        sw.apply(List.of(new FlowMod.DeleteByCookie(new Cookie(0x2000), new Cookie(0xf000))), WAIT);
+        assertEquals(text(sample(0x1000)), dump());
+        Flow one = sample(0x1000).get(3);
+        sw.apply(List.of(new FlowMod.DeleteStrict(one)), WAIT);
+        assertFalse(dump().contains(one.toString()), "strict delete removed " + one);
+        assertEquals(sample(0x1000).size() - 1, dump().size());
+    }
+
+    @Test
+    @Order(4)
+    void aBurstLargerThanTheInFlightBoundArrivesWhole() {
+        List<FlowMod> burst = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            burst.add(new FlowMod.Add(new Flow(60, 100, new Cookie(0x3000), List.of(new Match.Ip(),
+                    new Match.IpDst(new Ipv4Prefix(0x0a000000 + i, 32))), List.of(new Action.Normal()))));
+        }
+        long before = sw.messagesSent();
+        sw.apply(burst, Duration.ofSeconds(60));
+        assertEquals(3000, dump().stream().filter(l -> l.contains("table=60")).count());
+        long sent = sw.messagesSent() - before;
+        assertTrue(sent > 3000 && sent < 3000 + 3000 / 100, "flow mods plus a barrier per batch: " + sent);
+    }
+
+    @Test
+    @Order(5)
+    void vswitchdRestartEndsTheSessionAndANewOneArrives() throws Exception {
+        OVS.restartVswitchd();
+        FlowSwitch gone = GONE.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(sw, gone);
+        assertFalse(sw.connected());
+        assertThrows(OpenFlowException.Disconnected.class, () -> sw.apply(List.of(new FlowMod.Add(sample(1).get(0))), WAIT));
+        FlowSwitch again = CONNECTED.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(again != null && again.connected(), "the restarted switch reconnected");
+        assertEquals(Set.of(), dump(), "a restarted ovs-vswitchd has no flows until they are replayed");
+        again.apply(sample(0x1000).stream().<FlowMod>map(FlowMod.Add::new).toList(), WAIT);
+        assertEquals(text(sample(0x1000)), dump());
+        sw = again;
+    }
+}
