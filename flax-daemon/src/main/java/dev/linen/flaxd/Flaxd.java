@@ -7,8 +7,10 @@ import dev.linen.flaxd.http.Metrics;
 import dev.linen.flaxd.install.InstallCommand;
 import dev.linen.flaxd.node.Commands;
 import dev.linen.flaxd.node.NodeNetwork;
+import dev.linen.flaxd.pipeline.FlowPlane;
 import dev.linen.flaxd.reconcile.ReconcileLoop;
 import dev.linen.flaxd.reconcile.WorkQueue;
+import dev.linen.flaxd.tunnel.TunnelMode;
 import dev.linen.flaxd.tunnel.TunnelPorts;
 import dev.linen.ovs.db.BridgeSpec;
 import dev.linen.ovs.db.OvsDatabase;
@@ -26,8 +28,9 @@ import java.util.logging.Logger;
 /**
  * The node daemon: watches Nodes, keeps this node's tunnel ports equal to its peers and its
  * forwarding/NAT/route set up for its pod CIDR.
- * Start order: OVSDB session, bridge, informer, reconcile loop (after the informer's first list);
- * stop in the reverse order. Not restartable: make a new one.
+ * In flow mode it is also the bridge's only OpenFlow controller and keeps the pipeline's flows.
+ * Start order: OpenFlow controller (flow mode), OVSDB session, bridge, informer, reconcile loop
+ * (after the informer's first list), HTTP; stop in the reverse order. Not restartable: make a new one.
  */
 public final class Flaxd implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Flaxd.class.getName());
@@ -46,6 +49,7 @@ public final class Flaxd implements AutoCloseable {
     private NodeWatcher watcher;
     private ReconcileLoop loop;
     private HealthServer http;
+    private FlowPlane flowPlane;
     private final Metrics metrics = new Metrics();
     private static final Duration RESYNC = Duration.ofSeconds(2);
     private final java.util.concurrent.ScheduledExecutorService resync =
@@ -62,6 +66,10 @@ public final class Flaxd implements AutoCloseable {
 
     /** Starts everything, in order; returns once the first full sync is queued. */
     public void start(Duration syncTimeout) throws InterruptedException, java.io.IOException {
+        if (flowMode()) {
+            flowPlane = FlowPlane.start(config.openflow(),
+                    BridgeSpec.of(config.tunnels().bridge(), config.datapathType()), () -> queue.add(FULL_SYNC), metrics);
+        }
         session();
         watcher = new NodeWatcher(client, config.nodeName(), queue);
         watcher.start();
@@ -72,7 +80,8 @@ public final class Flaxd implements AutoCloseable {
         loop = new ReconcileLoop(queue, key -> timedReconcile());
         loop.start();
         queue.add(FULL_SYNC);
-        http = new HealthServer(config.http(), loop::isAlive, () -> metrics.reconcileOk() > 0, metrics);
+        http = new HealthServer(config.http(), loop::isAlive,
+                () -> metrics.reconcileOk() > 0 && (flowPlane == null || flowPlane.ready()), metrics);
         http.start();
         // a full resync now and then repairs what no event announces (an OVS restart, a hand edit)
         resync.scheduleWithFixedDelay(() -> queue.add(FULL_SYNC), RESYNC.toMillis(), RESYNC.toMillis(),
@@ -84,13 +93,28 @@ public final class Flaxd implements AutoCloseable {
         OvsDatabase current = db;
         if (current == null) {
             current = OvsDatabases.connect(config.ovsdb(), OVSDB_TIMEOUT);
-            // per-node mode forwards with NORMAL, so the bridge must not be left without flows
-            current.ensureBridge(new BridgeSpec(config.tunnels().bridge(), config.datapathType(),
-                    Optional.of("standalone"), Set.of(), Map.of("linen-owner", "flaxd"), Optional.empty()));
+            current.ensureBridge(bridgeSpec());
             db = current;
             metrics.ovsdbConnected(true);
         }
         return current;
+    }
+
+    private boolean flowMode() {
+        return config.tunnels().mode() == TunnelMode.FLOW;
+    }
+
+    /**
+     * Flow mode: secure, OpenFlow 1.3, flaxd the only controller (traffic only through its flows).
+     * Per-node mode forwards with NORMAL, so that bridge is standalone and has no controller.
+     */
+    private BridgeSpec bridgeSpec() {
+        Map<String, String> ids = Map.of("linen-owner", "flaxd");
+        return flowMode()
+                ? new BridgeSpec(config.tunnels().bridge(), config.datapathType(), Optional.of("secure"),
+                        Set.of("OpenFlow13"), ids, Optional.of(FlaxdConfig.controllerTarget(flowPlane.address())))
+                : new BridgeSpec(config.tunnels().bridge(), config.datapathType(), Optional.of("standalone"),
+                        Set.of(), ids, Optional.empty());
     }
 
     private void timedReconcile() {
@@ -126,6 +150,11 @@ public final class Flaxd implements AutoCloseable {
         OvsDatabase session = session();
         long before = session.transactions();
         int changes = tunnels.sync(session, peers);
+        if (flowPlane != null) {
+            self.ifPresent(s -> node.ensureGatewayMac(
+                    dev.linen.flaxd.node.NodeNetwork.gatewayMac(s.podCidrs().get(0))));
+            flowPlane.sync(session, self, peers);
+        }
         metrics.ovsdbTransactions(session.transactions() - before);
         metrics.peers(peers.size());
         metrics.tunnelPorts(tunnels.desired(peers).size());
@@ -163,6 +192,9 @@ public final class Flaxd implements AutoCloseable {
         OvsDatabase current = db;
         if (current != null) {
             current.close();
+        }
+        if (flowPlane != null) {
+            flowPlane.close();
         }
     }
 

@@ -31,6 +31,7 @@ class FlaxdConfigTest {
         assertEquals(new OvsdbEndpoint.UnixSocket(Path.of("/var/run/openvswitch/db.sock")), c.ovsdb());
         assertEquals("10.244.0.0/16", c.clusterCidr());
         assertEquals(9753, c.http().getPort());
+        assertEquals("tcp:127.0.0.1:6653", FlaxdConfig.controllerTarget(c.openflow()));
     }
 
     @Test
@@ -45,7 +46,8 @@ class FlaxdConfigTest {
 
     @ParameterizedTest
     @CsvSource({"FLAXD_TUNNEL_MODE,mesh", "FLAXD_VNI,16777216", "FLAXD_VXLAN_PORT,0", "FLAXD_DATAPATH_TYPE,dpdk",
-        "FLAXD_BRIDGE,br/0", "FLAXD_HTTP,9753", "NODE_NAME,''"})
+        "FLAXD_BRIDGE,br/0", "FLAXD_HTTP,9753", "NODE_NAME,''",
+        "FLAXD_OPENFLOW,0.0.0.0:6653", "FLAXD_OPENFLOW,10.99.0.11:6653", "FLAXD_OPENFLOW,6653"})
     void badSettingsAreRefused(String key, String value) {
         assertThrows(IllegalArgumentException.class, () -> FlaxdConfig.fromEnv(env(key, value)));
     }

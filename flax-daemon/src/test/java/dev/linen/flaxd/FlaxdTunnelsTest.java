@@ -57,7 +57,7 @@ class FlaxdTunnelsTest {
     private Flaxd start(TunnelMode mode) throws Exception {
         FlaxdConfig config = new FlaxdConfig("node-1", "netdev", new OvsdbEndpoint.UnixSocket(OVS.socket()),
                 new TunnelSpec("brfx", mode, OptionalLong.empty(), 4789), "10.244.0.0/16",
-                new java.net.InetSocketAddress("127.0.0.1", 0));
+                new java.net.InetSocketAddress("127.0.0.1", 0), new java.net.InetSocketAddress("127.0.0.1", 0));
         Flaxd f = new Flaxd(config, client, Commands.inNetns(OVS.netns()));
         f.start(DEADLINE);
         return f;
@@ -80,7 +80,7 @@ class FlaxdTunnelsTest {
         }
     }
 
-    private static String get(int port, String path) throws Exception {
+    static String get(int port, String path) throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build();
         return http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
@@ -143,15 +143,5 @@ class FlaxdTunnelsTest {
         OVS.exec(List.of(PrivateOvsExtension.script().toString(), "start", OVS.dir().toString())).orThrow("start");
         OVS.vsctl("del-port", "brfx", "vxif10_99_0_12");
         awaitEquals(List.of("vxif10_99_0_12"), FlaxdTunnelsTest::ports);
-    }
-
-    @Test
-    void flowModeHasOnePortWhateverTheClusterSize() throws Exception {
-        for (int i = 1; i <= 5; i++) {
-            client.nodes().resource(node("node-" + i, "10.244." + i + ".0/24", "10.99.0." + (10 + i))).create();
-        }
-        flaxd = start(TunnelMode.FLOW);
-        awaitEquals(List.of("vxlan0"), FlaxdTunnelsTest::ports);
-        assertEquals("{key=flow, remote_ip=flow}", OVS.vsctl("get", "interface", "vxlan0", "options"));
     }
 }

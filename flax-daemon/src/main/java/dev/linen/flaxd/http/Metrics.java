@@ -16,6 +16,9 @@ public final class Metrics {
     private final AtomicLong reconcileErrors = new AtomicLong();
     private final AtomicLong ovsdbConnected = new AtomicLong();
     private final AtomicLong ovsdbTransactions = new AtomicLong();
+    private final AtomicLong flows = new AtomicLong();
+    private final AtomicLong openflowConnected = new AtomicLong();
+    private final AtomicLong openflowMessages = new AtomicLong();
     private final AtomicLongArray bucketCounts = new AtomicLongArray(BUCKETS.length);
     private final AtomicLong latencyCount = new AtomicLong();
     private final AtomicLong latencySumNanos = new AtomicLong();
@@ -31,6 +34,20 @@ public final class Metrics {
     /** Adds the transactions a session sent since it was last counted. */
     public void ovsdbTransactions(long delta) {
         ovsdbTransactions.addAndGet(delta);
+    }
+
+    /** Flows flaxd keeps on the bridge (flow mode). */
+    public void flows(int n) {
+        flows.set(n);
+    }
+
+    public void openflowConnected(boolean up) {
+        openflowConnected.set(up ? 1 : 0);
+    }
+
+    /** Adds OpenFlow messages (flow mods, barriers) sent since last counted. */
+    public void openflowMessages(long delta) {
+        openflowMessages.addAndGet(delta);
     }
 
     public void ovsdbConnected(boolean up) {
@@ -62,6 +79,12 @@ public final class Metrics {
         sb.append("# HELP flaxd_ovsdb_transactions_total OVSDB transactions sent\n")
                 .append("# TYPE flaxd_ovsdb_transactions_total counter\n")
                 .append("flaxd_ovsdb_transactions_total ").append(ovsdbTransactions.get()).append('\n');
+        gauge(sb, "flaxd_flows", "OpenFlow flows flaxd keeps on the bridge", flows.get());
+        gauge(sb, "flaxd_openflow_connected", "1 while the bridge is connected to flaxd's controller",
+                openflowConnected.get());
+        sb.append("# HELP flaxd_openflow_messages_total OpenFlow messages sent (flow mods and barriers)\n")
+                .append("# TYPE flaxd_openflow_messages_total counter\n")
+                .append("flaxd_openflow_messages_total ").append(openflowMessages.get()).append('\n');
         sb.append("# HELP flaxd_reconcile_total Reconciles by result\n# TYPE flaxd_reconcile_total counter\n");
         sb.append("flaxd_reconcile_total{result=\"ok\"} ").append(reconcileOk.get()).append('\n');
         sb.append("flaxd_reconcile_total{result=\"error\"} ").append(reconcileErrors.get()).append('\n');

@@ -60,6 +60,26 @@ public record NodeNetwork(Commands cmd, String clusterCidr, String linuxBridge) 
         }
     }
 
+    /**
+     * The gateway MAC for a pod range: {@code 0a:58} and the four bytes of the range's first host
+     * address (the gateway's IP). Fixed, so tunnel flows can address the gateway before any pod.
+     */
+    public static dev.linen.ovs.flow.MacAddress gatewayMac(String podCidr) {
+        dev.linen.ovs.flow.Ipv4Prefix p = dev.linen.ovs.flow.Ipv4Prefix.parse(podCidr);
+        return new dev.linen.ovs.flow.MacAddress(0x0a5800000000L | ((p.address() + 1) & 0xffffffffL));
+    }
+
+    /**
+     * Gives the Linux bridge this fixed MAC (a Linux bridge otherwise takes the lowest MAC of its
+     * ports, which changes as pods come and go). Idempotent; does nothing before the bridge exists.
+     */
+    public void ensureGatewayMac(dev.linen.ovs.flow.MacAddress mac) {
+        Commands.Result current = cmd.run("cat", "/sys/class/net/" + linuxBridge + "/address");
+        if (current.ok() && !current.output().trim().equals(mac.toString())) {
+            cmd.must("ip", "link", "set", linuxBridge, "address", mac.toString());
+        }
+    }
+
     /** Removes the jumps, chains and route. Idempotent. */
     public void uninstall() {
         cmd.run("iptables", "-t", "filter", "-D", "FORWARD", "-j", FORWARD_CHAIN);

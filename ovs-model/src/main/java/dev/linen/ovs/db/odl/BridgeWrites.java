@@ -26,6 +26,7 @@ final class BridgeWrites {
     private static final UUID NEW_BRIDGE = new UUID("linen_bridge");
     private static final UUID NEW_PORT = new UUID("linen_port");
     private static final UUID NEW_IFACE = new UUID("linen_iface");
+    private static final long CONTROLLER_MAX_BACKOFF_MS = 1000;
     private static final UUID NEW_CONTROLLER = new UUID("linen_controller");
 
     private final Tables t;
@@ -150,8 +151,14 @@ final class BridgeWrites {
                 .value(t.portInterfaces, Set.of(iface)).value(t.portProtected, splitHorizon);
     }
 
+    /**
+     * A controller row. Out-of-band, because the controller is on this host (in-band control would
+     * add hidden flows for it); reconnect backoff at most 1 s, so a restarted controller is found fast.
+     */
     private Operation insertController(String target) {
-        return op.insert(t.controller).withId(NEW_CONTROLLER.toString()).value(t.controllerTarget, target);
+        return op.insert(t.controller).withId(NEW_CONTROLLER.toString()).value(t.controllerTarget, target)
+                .value(t.controllerConnectionMode, Set.of("out-of-band"))
+                .value(t.controllerMaxBackoff, Set.of(CONTROLLER_MAX_BACKOFF_MS));
     }
 
     /** An update or mutate that matched no row planned against a row that changed meanwhile. */

@@ -41,6 +41,8 @@ final class Tables {
     final GenericTableSchema controller;
     final ColumnSchema<GenericTableSchema, UUID> controllerUuid;
     final ColumnSchema<GenericTableSchema, String> controllerTarget;
+    final ColumnSchema<GenericTableSchema, Set<String>> controllerConnectionMode;
+    final ColumnSchema<GenericTableSchema, Set<Long>> controllerMaxBackoff;
 
     Tables(DatabaseSchema db) {
         DatabaseSchema s = db.withInternallyGeneratedColumns();
@@ -69,6 +71,8 @@ final class Tables {
         controller = s.table("Controller", GenericTableSchema.class);
         controllerUuid = controller.column("_uuid", UUID.class);
         controllerTarget = controller.column("target", String.class);
+        controllerConnectionMode = controller.multiValuedColumn("connection_mode", String.class);
+        controllerMaxBackoff = controller.multiValuedColumn("max_backoff", Long.class);
     }
 
     // Selects name their columns: OVSDB returns only the columns asked for (the library asks for

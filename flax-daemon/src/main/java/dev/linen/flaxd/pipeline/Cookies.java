@@ -1,0 +1,51 @@
+package dev.linen.flaxd.pipeline;
+
+import dev.linen.ovs.flow.Cookie;
+
+/**
+ * How flaxd's cookies are laid out, declared once: the top 16 bits are the round (a flaxd session's
+ * number, kept in the bridge's external_ids), the next 8 the category of the flow. A round's flows
+ * are deleted together with one cookie-masked delete.
+ */
+public final class Cookies {
+    static final int ROUND_SHIFT = 48;
+    static final int CATEGORY_SHIFT = 40;
+    /** Rounds are 1..65535; 0 is never used, so no flaxd cookie is 0. */
+    public static final int MAX_ROUND = 0xffff;
+    public static final Cookie ROUND_MASK = new Cookie(0xffffL << ROUND_SHIFT);
+
+    /** What a flow is for (the second cookie field). */
+    public enum Category {
+        CLASSIFIER(1), ARP_RESPONDER(2), L3_FORWARDING(3), TUNNEL_INGRESS(4), TABLE_MISS(5);
+
+        private final int code;
+
+        Category(int code) {
+            this.code = code;
+        }
+    }
+
+    private Cookies() {
+    }
+
+    public static Cookie of(int round, Category category) {
+        return new Cookie(round(round).value() | ((long) category.code << CATEGORY_SHIFT));
+    }
+
+    /** The cookie bits of a round alone, to delete it with {@link #ROUND_MASK}. */
+    public static Cookie round(int round) {
+        if (round < 1 || round > MAX_ROUND) {
+            throw new IllegalArgumentException("round out of range 1.." + MAX_ROUND + ": " + round);
+        }
+        return new Cookie((long) round << ROUND_SHIFT);
+    }
+
+    public static int roundOf(Cookie cookie) {
+        return (int) (cookie.value() >>> ROUND_SHIFT);
+    }
+
+    /** The round after {@code round}, wrapping past 65535 to 1. */
+    public static int next(int round) {
+        return round >= MAX_ROUND ? 1 : round + 1;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.linen.flaxd.pipeline;
+
+import dev.linen.flaxd.cluster.Peer;
+import dev.linen.flaxd.http.Metrics;
+import dev.linen.flaxd.node.NodeNetwork;
+import dev.linen.flaxd.tunnel.TunnelSpec;
+import dev.linen.ovs.db.BridgeSpec;
+import dev.linen.ovs.db.OvsDatabase;
+import dev.linen.ovs.openflow.ControllerSpec;
+import dev.linen.ovs.openflow.OpenFlowController;
+import dev.linen.ovs.openflow.OpenFlowControllers;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Flow mode's OpenFlow side: flaxd's controller (the bridge's only one) and the programmer that
+ * keeps the pipeline's flows on the bridge. Start before the bridge is configured to connect to it;
+ * close after the reconcile loop has stopped.
+ */
+public final class FlowPlane implements AutoCloseable {
+    private final OpenFlowController controller;
+    private final FlowProgrammer programmer;
+    private final Metrics metrics;
+    private long messagesCounted;
+
+    private FlowPlane(OpenFlowController controller, FlowProgrammer programmer, Metrics metrics) {
+        this.controller = controller;
+        this.programmer = programmer;
+        this.metrics = metrics;
+    }
+
+    /** Listens on {@code address}; {@code wake} is called when the bridge connects or goes. */
+    public static FlowPlane start(InetSocketAddress address, BridgeSpec bridge, Runnable wake, Metrics metrics) {
+        FlowProgrammer programmer = new FlowProgrammer(bridge, wake);
+        OpenFlowController controller = OpenFlowControllers.listen(ControllerSpec.on(address), programmer);
+        return new FlowPlane(controller, programmer, metrics);
+    }
+
+    /**
+     * Programs the flows for these peers (and this node, once it has a pod range). Idempotent.
+     *
+     * @throws IllegalStateException while {@code vxlan0} has no OpenFlow port yet (retried)
+     */
+    public void sync(OvsDatabase db, Optional<Peer> self, List<Peer> peers) {
+        int tunnelPort = db.ofport(TunnelSpec.FLOW_PORT).orElseThrow(
+                () -> new IllegalStateException(TunnelSpec.FLOW_PORT + " has no OpenFlow port yet"));
+        Optional<PipelineInput.Local> local = self.flatMap(s -> Pipeline.ipv4(s.podCidrs()).stream().findFirst())
+                .map(c -> new PipelineInput.Local(c, NodeNetwork.gatewayMac(c.toString())));
+        try {
+            programmer.sync(db, new PipelineInput(tunnelPort, local, peers));
+        } finally {
+            metrics.openflowConnected(programmer.switchConnected());
+            metrics.flows(programmer.flows());
+            long sent = programmer.messagesSent();
+            // a reconnected switch counts from zero again
+            metrics.openflowMessages(sent >= messagesCounted ? sent - messagesCounted : sent);
+            messagesCounted = sent;
+        }
+    }
+
+    /** Where the controller listens (with the bound port). */
+    public InetSocketAddress address() {
+        return controller.address();
+    }
+
+    /** True once a full round of flows is on the bridge. */
+    public boolean ready() {
+        return programmer.roundsCompleted() > 0;
+    }
+
+    /** Stops listening; the flows stay on the bridge (fail_mode=secure keeps them). Idempotent. */
+    @Override
+    public void close() {
+        controller.close();
+    }
+}

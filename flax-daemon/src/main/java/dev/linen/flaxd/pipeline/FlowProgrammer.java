@@ -1,0 +1,182 @@
+package dev.linen.flaxd.pipeline;
+
+import dev.linen.ovs.db.BridgeSpec;
+import dev.linen.ovs.db.OvsDatabase;
+import dev.linen.ovs.flow.Flow;
+import dev.linen.ovs.openflow.FlowMod;
+import dev.linen.ovs.openflow.FlowSwitch;
+import dev.linen.ovs.openflow.OpenFlowException;
+import dev.linen.ovs.openflow.SwitchListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the connected bridge's flows equal to the {@link Pipeline}'s. A new connection (flaxd start,
+ * OVS restart or reconnect) starts a new round: every flow is written with the new round's cookie
+ * (replacing same-match flows in place, so traffic never sees a gap), then earlier rounds are
+ * deleted by cookie. Which rounds may still have flows is kept in the bridge's external_ids, so a
+ * crash between the two steps is cleaned up by the next round. Within a round only differences are
+ * sent. {@link #sync} runs on the reconcile thread only; the listener methods may run on any thread.
+ */
+public final class FlowProgrammer implements SwitchListener {
+    private static final Logger LOG = Logger.getLogger(FlowProgrammer.class.getName());
+    static final String ROUND_KEY = "linen-flow-round";
+    static final String LIVE_KEY = "linen-flow-rounds-live";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final BridgeSpec bridge;
+    private final Runnable wake;
+    private volatile FlowSwitch connected;
+    private FlowSwitch programmed;
+    private int round;
+    private Map<String, Flow> installed = Map.of();
+    private volatile int roundsCompleted;
+
+    /** {@code bridge} names the bridge (name, datapath type); {@code wake} asks for a reconcile. */
+    public FlowProgrammer(BridgeSpec bridge, Runnable wake) {
+        this.bridge = BridgeSpec.of(bridge.name(), bridge.datapathType());
+        this.wake = wake;
+    }
+
+    @Override
+    public void connected(FlowSwitch sw) {
+        connected = sw;
+        wake.run();
+    }
+
+    @Override
+    public void disconnected(FlowSwitch sw) {
+        if (connected == sw) {
+            connected = null;
+        }
+        wake.run();
+    }
+
+    public boolean switchConnected() {
+        FlowSwitch sw = connected;
+        return sw != null && sw.connected();
+    }
+
+    /** Rounds fully installed since start (readiness: at least one). */
+    public int roundsCompleted() {
+        return roundsCompleted;
+    }
+
+    public int flows() {
+        return installed.size();
+    }
+
+    public long messagesSent() {
+        FlowSwitch sw = connected;
+        return sw == null ? 0 : sw.messagesSent();
+    }
+
+    /**
+     * Brings the bridge's flows to {@code input}'s pipeline. Idempotent. Returns the number of flow
+     * mods sent. With no switch connected it does nothing (the connection wakes the loop).
+     *
+     * @throws OpenFlowException on a failed apply; the next call starts a new round
+     */
+    public int sync(OvsDatabase db, PipelineInput input) {
+        FlowSwitch sw = connected;
+        if (sw == null || !sw.connected()) {
+            return 0;
+        }
+        try {
+            return sw != programmed ? newRound(db, sw, input) : update(sw, input);
+        } catch (RuntimeException e) {
+            programmed = null;
+            throw e;
+        }
+    }
+
+    private int newRound(OvsDatabase db, FlowSwitch sw, PipelineInput input) {
+        Map<String, String> ids = db.bridge(bridge.name()).map(b -> b.externalIds()).orElse(Map.of());
+        Set<Integer> live = new java.util.TreeSet<>(parseRounds(ids.get(LIVE_KEY)));
+        int previous = parseRounds(ids.get(ROUND_KEY)).stream().findFirst().orElse(0);
+        live.add(previous);
+        live.remove(0);
+        int next = Cookies.next(previous);
+        while (live.contains(next)) {
+            next = Cookies.next(next);
+        }
+        List<Integer> all = new ArrayList<>(live);
+        all.add(next);
+        writeRounds(db, next, all);
+        Map<String, Flow> want = byKey(Pipeline.flows(input, next));
+        List<FlowMod> mods = new ArrayList<>();
+        want.values().forEach(f -> mods.add(new FlowMod.Add(f)));
+        sw.apply(mods, TIMEOUT);
+        List<FlowMod> deletes = new ArrayList<>();
+        live.forEach(r -> deletes.add(new FlowMod.DeleteByCookie(Cookies.round(r), Cookies.ROUND_MASK)));
+        sw.apply(deletes, TIMEOUT);
+        writeRounds(db, next, List.of(next));
+        round = next;
+        installed = want;
+        programmed = sw;
+        roundsCompleted++;
+        LOG.info("flow round " + next + " installed on " + sw.datapathId() + ": " + want.size()
+                + " flows; removed rounds " + live);
+        return mods.size() + deletes.size();
+    }
+
+    private int update(FlowSwitch sw, PipelineInput input) {
+        Map<String, Flow> want = byKey(Pipeline.flows(input, round));
+        List<FlowMod> mods = new ArrayList<>();
+        for (Flow f : want.values()) {
+            if (!f.equals(installed.get(f.key()))) {
+                mods.add(new FlowMod.Add(f));
+            }
+        }
+        for (Map.Entry<String, Flow> e : installed.entrySet()) {
+            if (!want.containsKey(e.getKey())) {
+                mods.add(new FlowMod.DeleteStrict(e.getValue()));
+            }
+        }
+        if (!mods.isEmpty()) {
+            sw.apply(mods, TIMEOUT);
+            LOG.info("flows changed: " + mods.size());
+        }
+        installed = want;
+        return mods.size();
+    }
+
+    private void writeRounds(OvsDatabase db, int current, List<Integer> live) {
+        db.ensureBridge(new BridgeSpec(bridge.name(), bridge.datapathType(), Optional.empty(), Set.of(),
+                Map.of(ROUND_KEY, Integer.toString(current), LIVE_KEY,
+                        String.join(",", live.stream().map(String::valueOf).toList())), Optional.empty()));
+    }
+
+    /** Rounds from "3,4"; anything unparsable or out of range is ignored (it is only a hint). */
+    static List<Integer> parseRounds(String text) {
+        List<Integer> out = new ArrayList<>();
+        if (text == null) {
+            return out;
+        }
+        for (String part : text.split(",")) {
+            try {
+                int r = Integer.parseInt(part.trim());
+                if (r >= 1 && r <= Cookies.MAX_ROUND) {
+                    out.add(r);
+                }
+            } catch (NumberFormatException e) {
+                // ignored: a hand-edited value
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Flow> byKey(List<Flow> flows) {
+        Map<String, Flow> out = new LinkedHashMap<>();
+        for (Flow f : flows) {
+            out.put(f.key(), f);
+        }
+        return out;
+    }
+}
