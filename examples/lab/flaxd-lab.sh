@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The flaxd lab: three nodes as network namespaces, each with its own OVS (userspace datapath, node
-# IP on br-phy) and its own flaxd (per-node tunnel mode), one mock Kubernetes API holding the three
+# IP on br-phy) and its own flaxd, one mock Kubernetes API holding the three
 # Nodes (fabric8's mock server in CRUD mode, in its own namespace: the one stand-in), pods created
 # through the conflists `flaxd install` wrote (no vtepIPs), and an "outside" namespace on the
 # underlay. Prints the connectivity table and a cross-node TCP transfer; tears everything down.
 # Everything it makes starts with "lnf".
-#   flaxd-lab.sh        build, run, tear down (exit 1 if a check fails)
-#   flaxd-lab.sh up     build and bring up, print the table, leave it running
-#   flaxd-lab.sh down   tear down what a previous run left
+#   flaxd-lab.sh [run [MODE]]   build, run, tear down (exit 1 if a check fails)
+#   flaxd-lab.sh up [MODE]      build and bring up, print the table, leave it running
+#   flaxd-lab.sh down           tear down what a previous run left
+# MODE is flaxd's tunnel mode: flow (default: one vxlan0 port, flaxd the bridge's OpenFlow
+# controller, ARP for remote pods answered inside OVS) or per-node (a vxif port per peer, NORMAL).
 set -euo pipefail
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +21,8 @@ api_ip=10.99.0.250 out_ip=10.99.0.254 api_port=6443
 nodes=(lnf-n1 lnf-n2 lnf-n3)
 declare -A nodeip=([lnf-n1]=10.99.0.11 [lnf-n2]=10.99.0.12 [lnf-n3]=10.99.0.13)
 declare -A podcidr=([lnf-n1]=10.244.1.0/24 [lnf-n2]=10.244.2.0/24 [lnf-n3]=10.244.3.0/24)
+mode=${2:-flow}
+case $mode in flow|per-node) ;; *) echo "flaxd-lab.sh: mode must be flow or per-node" >&2; exit 2 ;; esac
 
 [ "$(id -u)" = 0 ] || { echo "flaxd-lab.sh: run as root" >&2; exit 2; }
 
@@ -40,7 +44,7 @@ plain_host() {
 
 flaxd_env() { # node
   local ns=$1 dir="$lab/$1"
-  echo NODE_NAME="$ns" FLAXD_DATAPATH_TYPE=netdev FLAXD_TUNNEL_MODE=per-node FLAXD_OVSDB="$dir/ovs/db.sock" \
+  echo NODE_NAME="$ns" FLAXD_DATAPATH_TYPE=netdev FLAXD_TUNNEL_MODE=$mode FLAXD_OVSDB="$dir/ovs/db.sock" \
     FLAXD_CNI_BIN_DIR="$dir/bin" FLAXD_CNI_CONF_DIR="$dir/net.d" FLAXD_CNI_STATE_DIR="$dir/state" \
     FLAXD_PLUGIN_DIR="$top/cni/target" FLAXD_CLUSTER_CIDR=10.244.0.0/16 \
     KUBERNETES_MASTER="http://$api_ip:$api_port" KUBERNETES_AUTH_TRYKUBECONFIG=false \
@@ -62,16 +66,25 @@ flaxd_start() {
   echo $! > "$lab/$ns-flaxd.pid"
 }
 
-tunnel_ports() { ovs-vsctl --db="unix:$lab/$1/ovs/db.sock" --timeout=5 list-ports br0 2>/dev/null | grep -c '^vxif' || true; }
+ofctl() { OVS_RUNDIR="$lab/$1/ovs" ovs-ofctl -O OpenFlow13 "${@:2}"; }
 
-await_ports() { # node, count: poll (at most 30 s) until br0 has that many tunnel ports
+# peers a node's br0 is programmed for: vxif ports (per-node) or L3 forwarding flows (flow mode)
+peers_programmed() {
+  if [ "$mode" = per-node ]; then
+    ovs-vsctl --db="unix:$lab/$1/ovs/db.sock" --timeout=5 list-ports br0 2>/dev/null | grep -c '^vxif' || true
+  else
+    ofctl "$1" --no-stats dump-flows br0 table=20 2>/dev/null | grep -c 'priority=200,ip,nw_dst=' || true
+  fi
+}
+
+await_ports() { # node, count: poll (at most 30 s) until br0 is programmed for that many peers
   local ns=$1 want=$2
   for _ in $(seq 1 300); do
-    n=$(tunnel_ports "$ns")
+    n=$(peers_programmed "$ns")
     [ "$n" = "$want" ] && return 0
     sleep 0.1
   done
-  echo "$ns: expected $want tunnel ports, have $n" >&2
+  echo "$ns: expected $want peers programmed, have $n" >&2
   return 1
 }
 
@@ -145,6 +158,20 @@ restart_flaxd_under_ping() {
   printf '%-34s %s\n' "kill -9 flaxd + restart, 5 s ping" "$result"
 }
 
+# flow mode: a pod's ARP for a remote pod is answered by OVS (virtual MAC) and nothing enters the
+# tunnel: vxlan0's transmit counter on the pod's node does not move
+arp_stays_local() {
+  [ "$mode" = flow ] || return 0
+  local db="unix:$lab/lnf-n1/ovs/db.sock" before after replies
+  before=$(ovs-vsctl --db="$db" --timeout=5 get interface vxlan0 statistics:tx_packets)
+  replies=$(ip netns exec lnf-n1-p1 arping -c 3 -w 5 -I eth0 "${podip[lnf-n2-p2]}" 2>&1 \
+    | grep -ci 'reply from.*0e:4c:4e:00:00:01' || true)
+  after=$(ovs-vsctl --db="$db" --timeout=5 get interface vxlan0 statistics:tx_packets)
+  if [ "$replies" -ge 1 ] && [ "$before" = "$after" ]; then result="ok ($replies replies, vxlan0 tx $before -> $after)"
+  else result="FAIL (replies $replies, vxlan0 tx $before -> $after)"; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "pod ARP answered in OVS, no tunnel" "$result"
+}
+
 # a Node added to the API gets tunnels on every node within 1 s; deleted, they go
 node_join_and_leave() {
   local start end ms ok=1
@@ -174,6 +201,7 @@ vswitchd_restart() {
 
 resilience() {
   echo
+  arp_stays_local
   restart_flaxd_under_ping
   node_join_and_leave
   vswitchd_restart
@@ -185,9 +213,10 @@ throughput() {
 
 case ${1:-run} in
   down) down ;;
-  up) up; table ;;
+  up) echo "flaxd lab, tunnel mode $mode"; up; table ;;
   run)
     trap down EXIT
+    echo "flaxd lab, tunnel mode $mode"
     up
     table
     resilience
@@ -195,5 +224,5 @@ case ${1:-run} in
     echo
     if [ "$failures" -eq 0 ]; then echo "flaxd lab: all checks passed"; else echo "flaxd lab: $failures check(s) failed"; exit 1; fi
     ;;
-  *) echo "usage: flaxd-lab.sh [run|down]" >&2; exit 2 ;;
+  *) echo "usage: flaxd-lab.sh [run|up [flow|per-node]] | down" >&2; exit 2 ;;
 esac
