@@ -43,7 +43,8 @@ class FlaxdTunnelsTest {
         OVS.vsctl("--if-exists", "del-br", "brfx");
     }
 
-    private static Node node(String name, String cidr, String ip) {
+    /** A Node; a null pod CIDR or InternalIP leaves it out (a node not ready yet). */
+    static Node node(String name, String cidr, String ip) {
         NodeBuilder b = new NodeBuilder().withNewMetadata().withName(name).endMetadata();
         if (cidr != null) {
             b.withNewSpec().withPodCIDR(cidr).endSpec();

@@ -15,8 +15,6 @@ import dev.linen.ovs.db.OvsdbEndpoint;
 import dev.linen.ovs.flow.Flow;
 import dev.linen.ovs.flow.Ipv4Prefix;
 import dev.linen.ovs.testing.PrivateOvsExtension;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.InetSocketAddress;
@@ -57,12 +55,6 @@ class FlowModeOpenFlowIT {
         client.nodes().delete();
         OVS.vsctl("--if-exists", "del-br", BR);
         OVS.exec(List.of("ip", "link", "del", "kbr0"));
-    }
-
-    static Node node(String name, String cidr, String ip) {
-        return new NodeBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec().withPodCIDR(cidr)
-                .endSpec().withNewStatus().addNewAddress().withType("InternalIP").withAddress(ip).endAddress()
-                .endStatus().build();
     }
 
     private Flaxd start() throws Exception {
@@ -122,9 +114,9 @@ class FlowModeOpenFlowIT {
     static final Peer N3 = new Peer("node-3", List.of("10.244.3.0/24"), "10.99.0.13");
 
     private void cluster(Peer... peers) {
-        client.nodes().resource(node("node-1", "10.244.1.0/24", "10.99.0.11")).create();
+        client.nodes().resource(FlaxdTunnelsTest.node("node-1", "10.244.1.0/24", "10.99.0.11")).create();
         for (Peer p : peers) {
-            client.nodes().resource(node(p.name(), p.podCidrs().get(0), p.internalIp())).create();
+            client.nodes().resource(FlaxdTunnelsTest.node(p.name(), p.podCidrs().get(0), p.internalIp())).create();
         }
     }
 
@@ -146,7 +138,7 @@ class FlowModeOpenFlowIT {
         cluster(N2);
         flaxd = start();
         awaitEquals(() -> expected(N2), FlowModeOpenFlowIT::dump);
-        client.nodes().resource(node("node-3", "10.244.3.0/24", "10.99.0.13")).create();
+        client.nodes().resource(FlaxdTunnelsTest.node("node-3", "10.244.3.0/24", "10.99.0.13")).create();
         awaitEquals(() -> expected(N2, N3), FlowModeOpenFlowIT::dump);
         client.nodes().withName("node-2").delete();
         awaitEquals(() -> expected(N3), FlowModeOpenFlowIT::dump);
