@@ -160,8 +160,24 @@ class OpenFlowIT {
         assertTrue(sent > 3000 && sent < 3000 + 3000 / 100, "flow mods plus a barrier per batch: " + sent);
     }
 
+    /**
+     * OVS probes a controller it has not heard from for 5 s (its floor) with an echo request and
+     * drops the connection when that is not answered within another 5 s. Ours answers, so a
+     * session that sends nothing outlives more than two probe intervals.
+     */
     @Test
     @Order(5)
+    void idleSessionSurvivesOvsEchoProbes() throws Exception {
+        OVS.vsctl("set", "controller", BR, "inactivity_probe=5000");
+        FlowSwitch gone = GONE.poll(12, TimeUnit.SECONDS);
+        assertEquals(null, gone, "the idle session was dropped: echo requests not answered");
+        assertTrue(sw.connected());
+        assertEquals("true", OVS.vsctl("get", "controller", BR, "is_connected"));
+        assertTrue(CONNECTED.isEmpty(), "no reconnect happened");
+    }
+
+    @Test
+    @Order(6)
     void vswitchdRestartEndsTheSessionAndANewOneArrives() throws Exception {
         OVS.restartVswitchd();
         FlowSwitch gone = GONE.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
