@@ -196,6 +196,20 @@ class FlowModeOpenFlowIT {
         assertEquals("\"" + round() + "\"", OVS.vsctl("get", "bridge", BR, "external_ids:linen-flow-rounds-live"));
     }
 
+    /** A flow deleted by hand comes back, and one added by hand goes, with the next resync (2 s). */
+    @Test
+    void handEditsAreRepaired() throws Exception {
+        cluster(N2);
+        flaxd = start();
+        awaitEquals(() -> expected(N2), FlowModeOpenFlowIT::dump);
+        int before = round();
+        OVS.ofctl("del-flows", "--strict", BR, "table=20,priority=200,ip,nw_dst=10.244.2.0/24");
+        OVS.ofctl("add-flow", BR, "table=0,priority=300,actions=NORMAL");
+        assertFalse(dump().equals(expected(N2)));
+        awaitEquals(() -> expected(N2), FlowModeOpenFlowIT::dump);
+        assertTrue(round() > before, "repaired by a new round");
+    }
+
     @Test
     void vswitchdRestartIsReplayed() throws Exception {
         cluster(N2);

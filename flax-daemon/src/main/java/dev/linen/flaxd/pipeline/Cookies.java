@@ -13,6 +13,8 @@ public final class Cookies {
     /** Rounds are 1..65535; 0 is never used, so no flaxd cookie is 0. */
     public static final int MAX_ROUND = 0xffff;
     public static final Cookie ROUND_MASK = new Cookie(0xffffL << ROUND_SHIFT);
+    /** Round bits all zero: a flow flaxd did not install (and, as a mask, "every flow"). */
+    public static final Cookie NO_ROUND = new Cookie(0);
 
     /** What a flow is for (the second cookie field). */
     public enum Category {

@@ -20,9 +20,10 @@ import java.util.logging.Logger;
  * Keeps the connected bridge's flows equal to the {@link Pipeline}'s. A new connection (flaxd start,
  * OVS restart or reconnect) starts a new round: every flow is written with the new round's cookie
  * (replacing same-match flows in place, so traffic never sees a gap), then earlier rounds are
- * deleted by cookie. Which rounds may still have flows is kept in the bridge's external_ids, so a
- * crash between the two steps is cleaned up by the next round. Within a round only differences are
- * sent. {@link #sync} runs on the reconcile thread only; the listener methods may run on any thread.
+ * deleted by cookie, and so are flows with no round (not flaxd's: flaxd owns the bridge). Which
+ * rounds may still have flows is kept in the bridge's external_ids, so a crash between the two steps
+ * is cleaned up by the next round. Within a round only differences are sent, and then the bridge's
+ * flow count is checked: a flow deleted or added behind flaxd's back starts a new round. {@link #sync} runs on the reconcile thread only; the listener methods may run on any thread.
  */
 public final class FlowProgrammer implements SwitchListener {
     private static final Logger LOG = Logger.getLogger(FlowProgrammer.class.getName());
@@ -89,7 +90,7 @@ public final class FlowProgrammer implements SwitchListener {
             return 0;
         }
         try {
-            return sw != programmed ? newRound(db, sw, input) : update(sw, input);
+            return sw != programmed ? newRound(db, sw, input) : update(db, sw, input);
         } catch (RuntimeException e) {
             programmed = null;
             throw e;
@@ -115,6 +116,7 @@ public final class FlowProgrammer implements SwitchListener {
         sw.apply(mods, TIMEOUT);
         List<FlowMod> deletes = new ArrayList<>();
         live.forEach(r -> deletes.add(new FlowMod.DeleteByCookie(Cookies.round(r), Cookies.ROUND_MASK)));
+        deletes.add(new FlowMod.DeleteByCookie(Cookies.NO_ROUND, Cookies.ROUND_MASK));
         sw.apply(deletes, TIMEOUT);
         writeRounds(db, next, List.of(next));
         round = next;
@@ -126,7 +128,21 @@ public final class FlowProgrammer implements SwitchListener {
         return mods.size() + deletes.size();
     }
 
-    private int update(FlowSwitch sw, PipelineInput input) {
+    /** Sends the differences; a bridge whose flow count then differs from ours gets a new round. */
+    private int update(OvsDatabase db, FlowSwitch sw, PipelineInput input) {
+        int sent = sendDifferences(sw, input);
+        // ours all there (a hand delete) and nothing else there (a hand add): two counts
+        long ours = sw.countFlows(Cookies.round(round), Cookies.ROUND_MASK, TIMEOUT);
+        long all = ours == installed.size() ? sw.countFlows(Cookies.NO_ROUND, Cookies.NO_ROUND, TIMEOUT) : -1;
+        if (all != installed.size()) {
+            LOG.warning("bridge has " + ours + " of flaxd's " + installed.size() + " flows and " + all
+                    + " in all: changed behind flaxd's back; starting a new round");
+            return sent + newRound(db, sw, input);
+        }
+        return sent;
+    }
+
+    private int sendDifferences(FlowSwitch sw, PipelineInput input) {
         Map<String, Flow> want = byKey(Pipeline.flows(input, round));
         List<FlowMod> mods = new ArrayList<>();
         for (Flow f : want.values()) {

@@ -25,6 +25,15 @@ public interface FlowSwitch {
      */
     void apply(List<FlowMod> mods, Duration timeout);
 
-    /** OpenFlow messages sent to this switch so far (flow mods and barriers). */
+    /**
+     * The number of flows, in all tables, whose cookie under {@code mask} equals {@code value}
+     * (a zero mask counts every flow), from the switch's aggregate statistics. Read-only.
+     *
+     * @throws OpenFlowException.Disconnected if the connection is or goes down
+     * @throws OpenFlowException.Timeout      if the switch does not answer within {@code timeout}
+     */
+    long countFlows(dev.linen.ovs.flow.Cookie value, dev.linen.ovs.flow.Cookie mask, Duration timeout);
+
+    /** OpenFlow messages sent to this switch so far (flow mods, barriers, statistics requests). */
     long messagesSent();
 }

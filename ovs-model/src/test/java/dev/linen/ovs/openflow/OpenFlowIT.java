@@ -118,6 +118,9 @@ class OpenFlowIT {
         List<Flow> flows = sample(0x1000);
         sw.apply(flows.stream().<FlowMod>map(FlowMod.Add::new).toList(), WAIT);
         assertEquals(text(flows), dump());
+        assertEquals(flows.size(), sw.countFlows(new Cookie(0x1000), new Cookie(-1), WAIT));
+        assertEquals(0, sw.countFlows(new Cookie(0x2000), new Cookie(-1), WAIT));
+        assertEquals(flows.size(), sw.countFlows(new Cookie(0), new Cookie(0), WAIT), "a zero mask counts all");
     }
 
     @Test
@@ -156,6 +159,7 @@ class OpenFlowIT {
         long before = sw.messagesSent();
         sw.apply(burst, Duration.ofSeconds(60));
         assertEquals(3000, dump().stream().filter(l -> l.contains("table=60")).count());
+        assertEquals(3000, sw.countFlows(new Cookie(0x3000), new Cookie(0xf000), WAIT));
         long sent = sw.messagesSent() - before;
         assertTrue(sent > 3000 && sent < 3000 + 3000 / 100, "flow mods plus a barrier per batch: " + sent);
     }

@@ -85,6 +85,7 @@ final class OfjMessages implements ConnectionAdapter.MessageListener, Connection
 
     @Override
     public void onMultipartReply(MultipartReplyMessage reply) {
+        sw.onMultipartReply(reply);
     }
 
     @Override

@@ -39,6 +39,8 @@ final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
     private final AtomicLong sent = new AtomicLong();
     /** Mods sent and not yet covered by an answered barrier, by xid, with their batch's error list. */
     private final Map<Long, Sent> outstanding = new ConcurrentHashMap<>();
+    /** Aggregate-statistics requests waiting for their reply, by xid. */
+    private final Map<Long, java.util.concurrent.CompletableFuture<Long>> counts = new ConcurrentHashMap<>();
     private volatile String datapathId = "";
     private volatile boolean connected = true;
     private volatile boolean announced;
@@ -96,8 +98,19 @@ final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
                 error.getCode().toJava(), text));
     }
 
+    /** A multipart reply: completes the count request with its xid, if any. */
+    void onMultipartReply(org.opendaylight.yang.gen.v1.urn.opendaylight.openflow.protocol.rev130731.MultipartReplyMessage reply) {
+        var waiting = reply.getXid() == null ? null : counts.remove(reply.getXid().toJava());
+        if (waiting != null) {
+            Aggregates.flowCount(reply).ifPresentOrElse(waiting::complete, () -> waiting.completeExceptionally(
+                    new OpenFlowException.Disconnected("unexpected multipart reply " + reply.getType(), null)));
+        }
+    }
+
     void onDisconnected() {
         connected = false;
+        counts.values().forEach(f -> f.completeExceptionally(
+                new OpenFlowException.Disconnected("switch " + datapathId + " disconnected", null)));
         LOG.info("switch " + datapathId + " disconnected");
         if (announced) {
             listener.disconnected(this);
@@ -117,6 +130,29 @@ final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
     @Override
     public long messagesSent() {
         return sent.get();
+    }
+
+    @Override
+    public long countFlows(dev.linen.ovs.flow.Cookie value, dev.linen.ovs.flow.Cookie mask, Duration timeout) {
+        requireConnected();
+        long xid = nextXid();
+        var reply = new java.util.concurrent.CompletableFuture<Long>();
+        counts.put(xid, reply);
+        try {
+            connection.multipartRequest(Aggregates.request(value, mask, xid));
+            sent.incrementAndGet();
+            return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new OpenFlowException.Timeout("no aggregate statistics from " + datapathId);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof OpenFlowException o ? o
+                    : new OpenFlowException.Disconnected("statistics request failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OpenFlowException.Disconnected("interrupted", e);
+        } finally {
+            counts.remove(xid);
+        }
     }
 
     @Override
