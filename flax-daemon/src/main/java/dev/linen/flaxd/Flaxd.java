@@ -200,6 +200,7 @@ public final class Flaxd implements AutoCloseable {
 
     /** {@code flaxd} runs the daemon; {@code flaxd install} is the DaemonSet's init step. */
     public static void main(String[] args) throws Exception {
+        LogFormat.install();
         FlaxdConfig config = FlaxdConfig.fromEnv(System.getenv());
         if (args.length == 1 && args[0].equals("uninstall")) {
             new NodeNetwork(Commands.host(), config.clusterCidr(), LINUX_BRIDGE).uninstall();
