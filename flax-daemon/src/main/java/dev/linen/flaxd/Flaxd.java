@@ -151,8 +151,7 @@ public final class Flaxd implements AutoCloseable {
         long before = session.transactions();
         int changes = tunnels.sync(session, peers);
         if (flowPlane != null) {
-            self.ifPresent(s -> node.ensureGatewayMac(
-                    dev.linen.flaxd.node.NodeNetwork.gatewayMac(s.podCidrs().get(0))));
+            FlowPlane.local(self).ifPresent(l -> node.ensureGatewayMac(l.gatewayMac()));
             flowPlane.sync(session, self, peers);
         }
         metrics.ovsdbTransactions(session.transactions() - before);

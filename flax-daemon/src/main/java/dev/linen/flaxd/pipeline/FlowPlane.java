@@ -45,10 +45,8 @@ public final class FlowPlane implements AutoCloseable {
     public void sync(OvsDatabase db, Optional<Peer> self, List<Peer> peers) {
         int tunnelPort = db.ofport(TunnelSpec.FLOW_PORT).orElseThrow(
                 () -> new IllegalStateException(TunnelSpec.FLOW_PORT + " has no OpenFlow port yet"));
-        Optional<PipelineInput.Local> local = self.flatMap(s -> Pipeline.ipv4(s.podCidrs()).stream().findFirst())
-                .map(c -> new PipelineInput.Local(c, NodeNetwork.gatewayMac(c.toString())));
         try {
-            programmer.sync(db, new PipelineInput(tunnelPort, local, peers));
+            programmer.sync(db, new PipelineInput(tunnelPort, local(self), peers));
         } finally {
             metrics.openflowConnected(programmer.switchConnected());
             metrics.flows(programmer.flows());
@@ -57,6 +55,12 @@ public final class FlowPlane implements AutoCloseable {
             metrics.openflowMessages(sent >= messagesCounted ? sent - messagesCounted : sent);
             messagesCounted = sent;
         }
+    }
+
+    /** This node's pod range (its first IPv4 one) and gateway MAC, once its Node has a pod CIDR. */
+    public static Optional<PipelineInput.Local> local(Optional<Peer> self) {
+        return self.flatMap(s -> Pipeline.ipv4(s.podCidrs()).stream().findFirst())
+                .map(c -> new PipelineInput.Local(c, NodeNetwork.gatewayMac(c.toString())));
     }
 
     /** Where the controller listens (with the bound port). */
