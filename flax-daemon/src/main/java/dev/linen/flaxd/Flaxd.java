@@ -70,7 +70,12 @@ public final class Flaxd implements AutoCloseable {
             flowPlane = FlowPlane.start(config.openflow(),
                     BridgeSpec.of(config.tunnels().bridge(), config.datapathType()), () -> queue.add(FULL_SYNC), metrics);
         }
-        session();
+        try {
+            session();
+        } catch (OvsdbUnavailableException e) {
+            // OVS may start after flaxd (same DaemonSet rollout, node boot): the loop keeps trying
+            LOG.warning("OVSDB not reachable yet, the reconcile loop retries: " + e.getMessage());
+        }
         watcher = new NodeWatcher(client, config.nodeName(), queue);
         watcher.start();
         long deadline = System.nanoTime() + syncTimeout.toNanos();
@@ -198,8 +203,17 @@ public final class Flaxd implements AutoCloseable {
     }
 
     /** {@code flaxd} runs the daemon; {@code flaxd install} is the DaemonSet's init step. */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         LogFormat.install();
+        try {
+            run(args);
+        } catch (Exception e) {
+            LOG.log(java.util.logging.Level.SEVERE, "flaxd stopped", e);
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         FlaxdConfig config = FlaxdConfig.fromEnv(System.getenv());
         if (args.length == 1 && args[0].equals("uninstall")) {
             new NodeNetwork(Commands.host(), config.clusterCidr(), LINUX_BRIDGE).uninstall();

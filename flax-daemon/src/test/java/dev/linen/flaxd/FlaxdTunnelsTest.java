@@ -64,7 +64,11 @@ class FlaxdTunnelsTest {
         return f;
     }
 
+    /** The bridge's ports; none while there is no bridge yet. */
     private static List<String> ports() {
+        if (!Arrays.asList(OVS.vsctl("list-br").split("\n")).contains("brfx")) {
+            return List.of();
+        }
         String out = OVS.vsctl("list-ports", "brfx");
         return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
     }
@@ -131,6 +135,20 @@ class FlaxdTunnelsTest {
                 "type=vxlan", "options:remote_ip=10.99.0.99", "options:key=flow");
         flaxd = start(TunnelMode.PER_NODE);
         awaitEquals(List.of(), FlaxdTunnelsTest::ports);
+    }
+
+    /** flaxd started while OVS is down waits for it instead of failing, and converges once it is up. */
+    @Test
+    void startsBeforeOvs() throws Exception {
+        client.nodes().resource(node("node-1", "10.244.1.0/24", "10.99.0.11")).create();
+        client.nodes().resource(node("node-2", "10.244.2.0/24", "10.99.0.12")).create();
+        OVS.exec(List.of(PrivateOvsExtension.script().toString(), "stop", OVS.dir().toString())).orThrow("stop");
+        try {
+            flaxd = start(TunnelMode.PER_NODE);
+        } finally {
+            OVS.exec(List.of(PrivateOvsExtension.script().toString(), "start", OVS.dir().toString())).orThrow("start");
+        }
+        awaitEquals(List.of("vxif10_99_0_12"), FlaxdTunnelsTest::ports);
     }
 
     /** ovsdb-server and ovs-vswitchd restart (the database kept): flaxd opens a new session and repairs. */
