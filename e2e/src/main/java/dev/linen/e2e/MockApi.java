@@ -16,7 +16,9 @@ import java.util.HashMap;
  * The lab's Kubernetes API: fabric8's mock server in CRUD mode (real HTTP, real watches; a stand-in
  * because no kube-apiserver can be installed here). It binds HOST:PORT, creates the Nodes given as
  * {@code name=podCIDR=InternalIP}, prints "ready", then reads commands from stdin until it closes:
- * {@code add name=podCIDR=InternalIP} and {@code del name}.
+ * {@code add name=podCIDR=InternalIP} and {@code del name}. With {@code MOCKAPI_NODE_IMAGES=N} every
+ * Node also lists N container images in its status, as a kubelet does (at most 50 by default), so
+ * that Nodes have the size of real ones.
  */
 public final class MockApi {
     private MockApi() {
@@ -52,14 +54,23 @@ public final class MockApi {
         }
     }
 
+    private static final int IMAGES = Integer.parseInt(
+            System.getenv().getOrDefault("MOCKAPI_NODE_IMAGES", "0"));
+
     private static void add(KubernetesClient client, String spec) {
         String[] p = spec.split("=");
         if (p.length != 3) {
             throw new IllegalArgumentException("node spec must be name=podCIDR=InternalIP: " + spec);
         }
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(p[0]).endMetadata()
+        var status = new NodeBuilder().withNewMetadata().withName(p[0]).endMetadata()
                 .withNewSpec().withPodCIDR(p[1]).endSpec()
-                .withNewStatus().addNewAddress().withType("InternalIP").withAddress(p[2]).endAddress().endStatus()
-                .build()).create();
+                .withNewStatus().addNewAddress().withType("InternalIP").withAddress(p[2]).endAddress();
+        for (int i = 0; i < IMAGES; i++) {
+            String digest = String.format("%064x", (long) p[0].hashCode() * 31 + i);
+            status = status.addNewImage().withNames("registry.example.org/team-" + i + "/service-" + i + "@sha256:"
+                    + digest, "registry.example.org/team-" + i + "/service-" + i + ":v1." + i + ".0")
+                    .withSizeBytes(50_000_000L + i).endImage();
+        }
+        client.nodes().resource(status.endStatus().build()).create();
     }
 }

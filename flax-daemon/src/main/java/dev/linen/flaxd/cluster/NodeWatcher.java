@@ -5,13 +5,15 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A fabric8 shared informer on Nodes. Its handlers only enqueue node names; readers take peers
- * from the informer's cache. Thread-safe.
+ * from the informer's cache, which keeps of each Node only what flaxd reads (name, pod CIDRs,
+ * addresses): real Node objects carry image lists and conditions many times that size. Thread-safe.
  */
 public final class NodeWatcher implements AutoCloseable {
     private final SharedIndexInformer<Node> informer;
@@ -20,7 +22,9 @@ public final class NodeWatcher implements AutoCloseable {
     /** Creates the informer (not yet running); events go to {@code queue}. */
     public NodeWatcher(KubernetesClient client, String self, WorkQueue queue) {
         this.self = self;
-        this.informer = client.nodes().runnableInformer(0);
+        this.informer = client.nodes().runnableInformer(0).itemStore(new ReducedStateItemStore<>(
+                ReducedStateItemStore.NAME_KEY_STATE, Node.class, client.getKubernetesSerialization(),
+                "spec.podCIDR", "spec.podCIDRs", "status.addresses"));
         informer.addEventHandler(new ResourceEventHandler<Node>() {
             @Override
             public void onAdd(Node node) {
