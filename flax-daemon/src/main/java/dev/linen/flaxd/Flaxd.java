@@ -156,8 +156,9 @@ public final class Flaxd implements AutoCloseable {
         long before = session.transactions();
         int changes = tunnels.sync(session, peers);
         if (flowPlane != null) {
-            FlowPlane.local(self).ifPresent(l -> node.ensureGatewayMac(l.gatewayMac()));
-            flowPlane.sync(session, self, peers);
+            var local = FlowPlane.local(self);
+            local.ifPresent(l -> node.ensureGatewayMac(l.gatewayMac()));
+            flowPlane.sync(session, local, peers);
         }
         metrics.ovsdbTransactions(session.transactions() - before);
         metrics.peers(peers.size());

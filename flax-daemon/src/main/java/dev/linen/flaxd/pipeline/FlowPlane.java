@@ -38,15 +38,16 @@ public final class FlowPlane implements AutoCloseable {
     }
 
     /**
-     * Programs the flows for these peers (and this node, once it has a pod range). Idempotent.
+     * Programs the flows for these peers (and this node, once it has a pod range: {@link #local}).
+     * Idempotent.
      *
      * @throws IllegalStateException while {@code vxlan0} has no OpenFlow port yet (retried)
      */
-    public void sync(OvsDatabase db, Optional<Peer> self, List<Peer> peers) {
+    public void sync(OvsDatabase db, Optional<PipelineInput.Local> local, List<Peer> peers) {
         int tunnelPort = db.ofport(TunnelSpec.FLOW_PORT).orElseThrow(
                 () -> new IllegalStateException(TunnelSpec.FLOW_PORT + " has no OpenFlow port yet"));
         try {
-            programmer.sync(db, new PipelineInput(tunnelPort, local(self), peers));
+            programmer.sync(db, new PipelineInput(tunnelPort, local, peers));
         } finally {
             metrics.openflowConnected(programmer.switchConnected());
             metrics.flows(programmer.flows());

@@ -90,31 +90,26 @@ final class OxmMatches {
     }
 
     private static MatchEntry arpTpa(Ipv4Prefix p) {
-        ArpTpaBuilder b = new ArpTpaBuilder().setIpv4Address(new Ipv4Address(p.addressText()));
-        if (p.length() < 32) {
-            b.setMask(mask(p.length()));
-        }
-        return basic(ArpTpa.VALUE, p.length() < 32, new ArpTpaCaseBuilder().setArpTpa(b.build()).build());
+        return basic(ArpTpa.VALUE, p.length() < 32, new ArpTpaCaseBuilder().setArpTpa(new ArpTpaBuilder()
+                .setIpv4Address(new Ipv4Address(p.addressText())).setMask(mask(p)).build()).build());
     }
 
     private static MatchEntry ipv4Dst(Ipv4Prefix p) {
-        Ipv4DstBuilder b = new Ipv4DstBuilder().setIpv4Address(new Ipv4Address(p.addressText()));
-        if (p.length() < 32) {
-            b.setMask(mask(p.length()));
-        }
-        return basic(Ipv4Dst.VALUE, p.length() < 32, new Ipv4DstCaseBuilder().setIpv4Dst(b.build()).build());
+        return basic(Ipv4Dst.VALUE, p.length() < 32, new Ipv4DstCaseBuilder().setIpv4Dst(new Ipv4DstBuilder()
+                .setIpv4Address(new Ipv4Address(p.addressText())).setMask(mask(p)).build()).build());
     }
 
     private static MatchEntry ipv4Src(Ipv4Prefix p) {
-        Ipv4SrcBuilder b = new Ipv4SrcBuilder().setIpv4Address(new Ipv4Address(p.addressText()));
-        if (p.length() < 32) {
-            b.setMask(mask(p.length()));
-        }
-        return basic(Ipv4Src.VALUE, p.length() < 32, new Ipv4SrcCaseBuilder().setIpv4Src(b.build()).build());
+        return basic(Ipv4Src.VALUE, p.length() < 32, new Ipv4SrcCaseBuilder().setIpv4Src(new Ipv4SrcBuilder()
+                .setIpv4Address(new Ipv4Address(p.addressText())).setMask(mask(p)).build()).build());
     }
 
-    static byte[] mask(int length) {
-        int m = length == 0 ? 0 : -1 << (32 - length);
+    /** The prefix's netmask, or null (no mask on the wire) for a host address. */
+    static byte[] mask(Ipv4Prefix p) {
+        if (p.length() == 32) {
+            return null;
+        }
+        int m = p.length() == 0 ? 0 : -1 << (32 - p.length());
         return ByteBuffer.allocate(4).putInt(m).array();
     }
 
