@@ -1,5 +1,6 @@
 package dev.linen.flaxd;
 
+import dev.linen.flaxd.node.IptablesMode;
 import dev.linen.flaxd.tunnel.TunnelMode;
 import dev.linen.flaxd.tunnel.TunnelSpec;
 import dev.linen.ovs.db.Names;
@@ -16,14 +17,20 @@ import java.util.OptionalLong;
  * @param ovsdb        OVSDB endpoint ({@code FLAXD_OVSDB}, default the system socket)
  * @param tunnels      bridge ({@code FLAXD_BRIDGE}, br0), mode ({@code FLAXD_TUNNEL_MODE}, flow),
  *                     VNI ({@code FLAXD_VNI}, flow) and UDP port ({@code FLAXD_VXLAN_PORT}, 4789)
- * @param clusterCidr  every pod address of the cluster ({@code FLAXD_CLUSTER_CIDR}, 10.244.0.0/16)
- * @param http         where /healthz, /readyz and /metrics listen ({@code FLAXD_HTTP}, 127.0.0.1:9753)
+ * @param clusterCidr  every pod address of the cluster ({@code FLAXD_CLUSTER_CIDR}; required, no guess:
+ *                     the cluster's {@code --cluster-cidr}); Nodes whose pod CIDR lies outside are skipped
+ * @param http         where /healthz, /readyz and /metrics listen ({@code FLAXD_HTTP}, 127.0.0.1:9753);
+ *                     loopback only unless {@code httpAnyAddress}
+ * @param httpAnyAddress {@code FLAXD_HTTP_ALLOW_NON_LOOPBACK=true}: the operator allows a non-loopback
+ *                     {@code FLAXD_HTTP} (e.g. for a Prometheus scraping the node's address)
+ * @param iptables     which iptables backend ({@code FLAXD_IPTABLES}: auto, legacy or nft; auto)
  * @param openflow     where flaxd's OpenFlow controller listens in flow mode; loopback only
  *                     ({@code FLAXD_OPENFLOW}, 127.0.0.1:6653); the bridge connects to it. Port 0
  *                     picks a free port (tests)
  */
 public record FlaxdConfig(String nodeName, String datapathType, OvsdbEndpoint ovsdb, TunnelSpec tunnels,
-                          String clusterCidr, InetSocketAddress http, InetSocketAddress openflow) {
+                          String clusterCidr, InetSocketAddress http, InetSocketAddress openflow,
+                          boolean httpAnyAddress, IptablesMode iptables) {
     public FlaxdConfig {
         if (nodeName == null || nodeName.isBlank()) {
             throw new IllegalArgumentException("NODE_NAME is not set");
@@ -34,6 +41,11 @@ public record FlaxdConfig(String nodeName, String datapathType, OvsdbEndpoint ov
         if (openflow.isUnresolved() || !openflow.getAddress().isLoopbackAddress()) {
             throw new IllegalArgumentException("FLAXD_OPENFLOW must be a loopback address and port: " + openflow);
         }
+        if (!httpAnyAddress && (http.isUnresolved() || !http.getAddress().isLoopbackAddress())) {
+            throw new IllegalArgumentException("FLAXD_HTTP must be a loopback address (or set"
+                    + " FLAXD_HTTP_ALLOW_NON_LOOPBACK=true): " + http);
+        }
+        java.util.Objects.requireNonNull(iptables, "iptables");
     }
 
     /** The bridge's controller target: flaxd itself, at the port its controller is bound to. */
@@ -49,9 +61,28 @@ public record FlaxdConfig(String nodeName, String datapathType, OvsdbEndpoint ov
                 Integer.parseInt(env.getOrDefault("FLAXD_VXLAN_PORT", "4789")));
         return new FlaxdConfig(env.get("NODE_NAME"), env.getOrDefault("FLAXD_DATAPATH_TYPE", "system"),
                 OvsdbEndpoint.parse(env.getOrDefault("FLAXD_OVSDB", OvsdbEndpoint.DEFAULT_SOCKET.toString())),
-                tunnels, env.getOrDefault("FLAXD_CLUSTER_CIDR", "10.244.0.0/16"),
+                tunnels, clusterCidr(env.get("FLAXD_CLUSTER_CIDR")),
                 hostPort("FLAXD_HTTP", env.getOrDefault("FLAXD_HTTP", "127.0.0.1:9753")),
-                hostPort("FLAXD_OPENFLOW", env.getOrDefault("FLAXD_OPENFLOW", "127.0.0.1:6653")));
+                hostPort("FLAXD_OPENFLOW", env.getOrDefault("FLAXD_OPENFLOW", "127.0.0.1:6653")),
+                bool("FLAXD_HTTP_ALLOW_NON_LOOPBACK", env.getOrDefault("FLAXD_HTTP_ALLOW_NON_LOOPBACK", "false")),
+                IptablesMode.parse(env.getOrDefault("FLAXD_IPTABLES", "auto")));
+    }
+
+    /** The cluster CIDR, required: a guessed one silently breaks every cluster that uses another. */
+    private static String clusterCidr(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("FLAXD_CLUSTER_CIDR is not set: set it to the cluster's pod CIDR"
+                    + " (kube-controller-manager --cluster-cidr, e.g. 10.244.0.0/16)");
+        }
+        return dev.linen.ovs.flow.Ipv4Prefix.parse(text.trim()).toString();
+    }
+
+    private static boolean bool(String name, String text) {
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false: " + text);
+        };
     }
 
     private static InetSocketAddress hostPort(String name, String text) {

@@ -60,7 +60,8 @@ class FlowModeOpenFlowIT {
     private Flaxd start() throws Exception {
         FlaxdConfig config = new FlaxdConfig("node-1", "netdev", new OvsdbEndpoint.UnixSocket(OVS.socket()),
                 new TunnelSpec(BR, TunnelMode.FLOW, OptionalLong.empty(), 4789), "10.244.0.0/16",
-                new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0));
+                new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
+                false, dev.linen.flaxd.node.IptablesMode.AUTO);
         Flaxd f = new Flaxd(config, client, Commands.inNetns(OVS.netns()));
         f.start(DEADLINE);
         return f;
