@@ -1,5 +1,6 @@
 package dev.linen.flaxd.http;
 
+import dev.linen.flaxd.cluster.Rejection;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -19,6 +20,10 @@ public final class Metrics {
     private final AtomicLong flows = new AtomicLong();
     private final AtomicLong openflowConnected = new AtomicLong();
     private final AtomicLong openflowMessages = new AtomicLong();
+    private final AtomicLong informerSynced = new AtomicLong();
+    private final AtomicLong informerWatching = new AtomicLong();
+    private volatile java.util.Map<Rejection.Reason, Integer> rejected = java.util.Map.of();
+    private volatile java.util.Map<Rejection.Reason, Long> rejectionsLogged = java.util.Map.of();
     private final AtomicLongArray bucketCounts = new AtomicLongArray(BUCKETS.length);
     private final AtomicLong latencyCount = new AtomicLong();
     private final AtomicLong latencySumNanos = new AtomicLong();
@@ -50,6 +55,18 @@ public final class Metrics {
         openflowMessages.addAndGet(delta);
     }
 
+    /** The Node informer's state: a complete list seen, the watch open. */
+    public void informer(boolean synced, boolean watching) {
+        informerSynced.set(synced ? 1 : 0);
+        informerWatching.set(watching ? 1 : 0);
+    }
+
+    /** Nodes rejected now, and rejections logged since start, by reason. */
+    public void rejections(java.util.Map<Rejection.Reason, Integer> now, java.util.Map<Rejection.Reason, Long> logged) {
+        rejected = java.util.Map.copyOf(now);
+        rejectionsLogged = java.util.Map.copyOf(logged);
+    }
+
     public void ovsdbConnected(boolean up) {
         ovsdbConnected.set(up ? 1 : 0);
     }
@@ -74,6 +91,21 @@ public final class Metrics {
     public String render() {
         StringBuilder sb = new StringBuilder();
         gauge(sb, "flaxd_peers", "Peer nodes with a pod CIDR and an InternalIP", peers.get());
+        gauge(sb, "flaxd_informer_synced", "1 once the Node informer has listed every Node", informerSynced.get());
+        gauge(sb, "flaxd_informer_watching", "1 while the Node watch is open (0: flaxd keeps the last good state)",
+                informerWatching.get());
+        sb.append("# HELP flaxd_nodes_rejected Nodes skipped for a bad or clashing field, by reason\n")
+                .append("# TYPE flaxd_nodes_rejected gauge\n");
+        for (Rejection.Reason r : Rejection.Reason.values()) {
+            sb.append("flaxd_nodes_rejected{reason=\"").append(r.label()).append("\"} ")
+                    .append(rejected.getOrDefault(r, 0)).append('\n');
+        }
+        sb.append("# HELP flaxd_node_rejections_total Node rejections logged, by reason\n")
+                .append("# TYPE flaxd_node_rejections_total counter\n");
+        for (Rejection.Reason r : Rejection.Reason.values()) {
+            sb.append("flaxd_node_rejections_total{reason=\"").append(r.label()).append("\"} ")
+                    .append(rejectionsLogged.getOrDefault(r, 0L)).append('\n');
+        }
         gauge(sb, "flaxd_tunnel_ports", "VXLAN ports flaxd keeps on the bridge", tunnelPorts.get());
         gauge(sb, "flaxd_ovsdb_connected", "1 while the OVSDB session is up", ovsdbConnected.get());
         sb.append("# HELP flaxd_ovsdb_transactions_total OVSDB transactions sent\n")
