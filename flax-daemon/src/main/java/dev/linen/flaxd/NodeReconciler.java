@@ -14,7 +14,6 @@ import dev.linen.ovs.db.OvsDatabase;
 import dev.linen.ovs.db.OvsdbUnavailableException;
 import dev.linen.ovs.flow.Ipv4Prefix;
 import io.fabric8.kubernetes.api.model.Node;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,8 +174,12 @@ public final class NodeReconciler implements Consumer<Set<String>> {
 
     /** Everything compared whole: the Node list from the cache, ports read, flows diffed. */
     private void full(OvsDatabase db) {
-        Map<String, NodeRules.Verdict> all = new HashMap<>();
-        for (Node n : watcher.nodes()) {
+        // oldest first: in a clash the Node that was there first keeps its range or address
+        List<Node> nodes = new java.util.ArrayList<>(watcher.nodes());
+        nodes.sort(java.util.Comparator.comparing((Node n) -> String.valueOf(n.getMetadata().getCreationTimestamp()))
+                .thenComparing(n -> n.getMetadata().getName()));
+        Map<String, NodeRules.Verdict> all = new LinkedHashMap<>();
+        for (Node n : nodes) {
             all.put(n.getMetadata().getName(), verdict(n));
         }
         table.replaceAll(all);

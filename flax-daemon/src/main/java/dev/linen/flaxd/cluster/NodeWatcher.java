@@ -16,8 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * A fabric8 shared informer on Nodes. Its handlers only enqueue node names; readers take Nodes
- * from the informer's cache, which keeps of each Node only what flaxd reads (name, pod CIDRs,
- * addresses): real Node objects carry image lists and conditions many times that size. The
+ * from the informer's cache, which keeps of each Node only what flaxd reads (name, creation time,
+ * pod CIDRs, addresses): real Node objects carry image lists and conditions many times that size. The
  * initial list is paged ({@link #PAGE} Nodes a request), so its transient memory does not grow
  * with the cluster. A failed list or watch is retried forever with the informer's capped
  * exponential backoff (fabric8 stops an informer whose start fails unless told otherwise); the
@@ -39,7 +39,7 @@ public final class NodeWatcher implements AutoCloseable {
     public NodeWatcher(KubernetesClient client, WorkQueue queue) {
         this.informer = client.nodes().withLimit(PAGE).runnableInformer(0).itemStore(new ReducedStateItemStore<>(
                 ReducedStateItemStore.NAME_KEY_STATE, Node.class, client.getKubernetesSerialization(),
-                "spec.podCIDR", "spec.podCIDRs", "status.addresses"));
+                "metadata.creationTimestamp", "spec.podCIDR", "spec.podCIDRs", "status.addresses"));
         informer.exceptionHandler((started, t) -> {
             String error = t.getClass().getSimpleName() + ": " + t.getMessage();
             lastFailure.set(Optional.of(new Failure(Instant.now(), error)));

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.logging.Logger;
 
 /**
@@ -96,7 +95,8 @@ public final class PeerTable {
 
     /**
      * Replaces everything with these verdicts (a complete list of the Nodes), keeping Nodes that
-     * were accepted before ahead of newcomers in every clash. Returns the difference.
+     * were accepted before ahead of newcomers in every clash, and newcomers in the map's order
+     * (the caller gives oldest Node first). Returns the difference.
      */
     public Delta replaceAll(Map<String, Verdict> all) {
         Map<String, Peer> old = new LinkedHashMap<>(accepted);
@@ -111,7 +111,7 @@ public final class PeerTable {
         Optional.ofNullable(all.get(selfName)).ifPresent(v -> noteRejection(selfName, v));
         List<String> order = new ArrayList<>();
         old.keySet().stream().filter(all::containsKey).forEach(order::add);
-        new TreeSet<>(all.keySet()).stream().filter(n -> !old.containsKey(n)).forEach(order::add);
+        all.keySet().stream().filter(n -> !old.containsKey(n)).forEach(order::add);
         List<Peer> ignored = new ArrayList<>();
         for (String n : order) {
             if (!n.equals(selfName)) {
