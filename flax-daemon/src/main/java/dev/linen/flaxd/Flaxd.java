@@ -156,6 +156,22 @@ public final class Flaxd implements AutoCloseable {
         }
     }
 
+    /**
+     * The API client from the usual sources (service account, kubeconfig, KUBERNETES_* env). Its
+     * list/watch retries back off from {@link #RETRY_FIRST} doubling up to 32 times that (fabric8
+     * caps at 2^5): 4 s, so a node is ready again within seconds of the API's return. Set
+     * KUBERNETES_WATCH_RECONNECTINTERVAL (ms) to back off further in very large clusters.
+     */
+    static KubernetesClient apiClient() {
+        io.fabric8.kubernetes.client.Config api = io.fabric8.kubernetes.client.Config.autoConfigure(null);
+        if (System.getenv("KUBERNETES_WATCH_RECONNECTINTERVAL") == null) {
+            api.setWatchReconnectInterval((int) RETRY_FIRST.toMillis());
+        }
+        return new KubernetesClientBuilder().withConfig(api).build();
+    }
+
+    private static final Duration RETRY_FIRST = Duration.ofMillis(125);
+
     private static void run(String[] args) throws Exception {
         FlaxdConfig config = FlaxdConfig.fromEnv(System.getenv());
         if (args.length == 1 && args[0].equals("uninstall")) {
@@ -163,12 +179,12 @@ public final class Flaxd implements AutoCloseable {
             return;
         }
         if (args.length == 1 && args[0].equals("install")) {
-            try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+            try (KubernetesClient client = apiClient()) {
                 InstallCommand.fromEnv(System.getenv()).run(config, client, Duration.ofMinutes(10));
             }
             return;
         }
-        try (KubernetesClient client = new KubernetesClientBuilder().build();
+        try (KubernetesClient client = apiClient();
              Flaxd flaxd = new Flaxd(config, client, Commands.host())) {
             flaxd.start(Duration.ofSeconds(60));
             CountDownLatch stop = new CountDownLatch(1);

@@ -121,17 +121,35 @@ public final class NodeReconciler implements Consumer<Set<String>> {
             needFull = true;
         }
         if (needFull || batch.contains(FULL)) {
-            full(db);
+            counted(db, Metrics.Cause.FULL, () -> full(db));
             needFull = false;
             fullDone = true;
             return;
         }
-        if (changed(db, batch)) {
-            full(db);
+        boolean selfChanged = counted(db, Metrics.Cause.PEERS, () -> changed(db, batch));
+        if (selfChanged) {
+            counted(db, Metrics.Cause.FULL, () -> full(db));
             return;
         }
         if (batch.contains(TICK)) {
-            tick(db);
+            counted(db, Metrics.Cause.TICK, () -> tick(db));
+        }
+    }
+
+    private void counted(OvsDatabase db, Metrics.Cause cause, Runnable work) {
+        counted(db, cause, () -> {
+            work.run();
+            return true;
+        });
+    }
+
+    /** Runs {@code work}, charging the OVSDB transactions it sent to {@code cause}. */
+    private <T> T counted(OvsDatabase db, Metrics.Cause cause, java.util.function.Supplier<T> work) {
+        long before = db.transactions();
+        try {
+            return work.get();
+        } finally {
+            metrics.ovsdbTransactions(cause, db.transactions() - before);
         }
     }
 

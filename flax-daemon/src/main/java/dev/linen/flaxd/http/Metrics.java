@@ -16,10 +16,19 @@ public final class Metrics {
     private final AtomicLong reconcileOk = new AtomicLong();
     private final AtomicLong reconcileErrors = new AtomicLong();
     private final AtomicLong ovsdbConnected = new AtomicLong();
-    private final AtomicLong ovsdbTransactions = new AtomicLong();
+    /** Why flaxd talked to OVS: a change of peers, a full pass, or the periodic check. */
+    public enum Cause {
+        PEERS, FULL, TICK;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final AtomicLongArray ovsdbTransactions = new AtomicLongArray(Cause.values().length);
     private final AtomicLong flows = new AtomicLong();
     private final AtomicLong openflowConnected = new AtomicLong();
-    private final AtomicLong openflowMessages = new AtomicLong();
+    private final AtomicLongArray openflowMessages = new AtomicLongArray(Cause.values().length);
     private final AtomicLong informerSynced = new AtomicLong();
     private final AtomicLong informerWatching = new AtomicLong();
     private volatile java.util.Map<Rejection.Reason, Integer> rejected = java.util.Map.of();
@@ -37,8 +46,8 @@ public final class Metrics {
     }
 
     /** Adds the transactions a session sent since it was last counted. */
-    public void ovsdbTransactions(long delta) {
-        ovsdbTransactions.addAndGet(delta);
+    public void ovsdbTransactions(Cause cause, long delta) {
+        ovsdbTransactions.addAndGet(cause.ordinal(), delta);
     }
 
     /** Flows flaxd keeps on the bridge (flow mode). */
@@ -51,8 +60,8 @@ public final class Metrics {
     }
 
     /** Adds OpenFlow messages (flow mods, barriers) sent since last counted. */
-    public void openflowMessages(long delta) {
-        openflowMessages.addAndGet(delta);
+    public void openflowMessages(Cause cause, long delta) {
+        openflowMessages.addAndGet(cause.ordinal(), delta);
     }
 
     /** The Node informer's state: a complete list seen, the watch open. */
@@ -108,15 +117,13 @@ public final class Metrics {
         }
         gauge(sb, "flaxd_tunnel_ports", "VXLAN ports flaxd keeps on the bridge", tunnelPorts.get());
         gauge(sb, "flaxd_ovsdb_connected", "1 while the OVSDB session is up", ovsdbConnected.get());
-        sb.append("# HELP flaxd_ovsdb_transactions_total OVSDB transactions sent\n")
-                .append("# TYPE flaxd_ovsdb_transactions_total counter\n")
-                .append("flaxd_ovsdb_transactions_total ").append(ovsdbTransactions.get()).append('\n');
+        byCause(sb, "flaxd_ovsdb_transactions_total", "OVSDB transactions sent (reads and writes), by cause",
+                ovsdbTransactions);
         gauge(sb, "flaxd_flows", "OpenFlow flows flaxd keeps on the bridge", flows.get());
         gauge(sb, "flaxd_openflow_connected", "1 while the bridge is connected to flaxd's controller",
                 openflowConnected.get());
-        sb.append("# HELP flaxd_openflow_messages_total OpenFlow messages sent (flow mods and barriers)\n")
-                .append("# TYPE flaxd_openflow_messages_total counter\n")
-                .append("flaxd_openflow_messages_total ").append(openflowMessages.get()).append('\n');
+        byCause(sb, "flaxd_openflow_messages_total",
+                "OpenFlow messages sent (flow mods, barriers, flow-count requests), by cause", openflowMessages);
         sb.append("# HELP flaxd_reconcile_total Reconciles by result\n# TYPE flaxd_reconcile_total counter\n");
         sb.append("flaxd_reconcile_total{result=\"ok\"} ").append(reconcileOk.get()).append('\n');
         sb.append("flaxd_reconcile_total{result=\"error\"} ").append(reconcileErrors.get()).append('\n');
@@ -129,6 +136,14 @@ public final class Metrics {
         sb.append("flaxd_reconcile_seconds_sum ").append(latencySumNanos.get() / 1e9).append('\n');
         sb.append("flaxd_reconcile_seconds_count ").append(latencyCount.get()).append('\n');
         return sb.toString();
+    }
+
+    private static void byCause(StringBuilder sb, String name, String help, AtomicLongArray counts) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" counter\n");
+        for (Cause c : Cause.values()) {
+            sb.append(name).append("{cause=\"").append(c.label()).append("\"} ").append(counts.get(c.ordinal())).append('\n');
+        }
     }
 
     private static void gauge(StringBuilder sb, String name, String help, long value) {

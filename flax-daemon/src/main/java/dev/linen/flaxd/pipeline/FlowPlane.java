@@ -46,7 +46,7 @@ public final class FlowPlane implements AutoCloseable {
      */
     public void sync(OvsDatabase db, Optional<PipelineInput.Local> local, List<Peer> peers) {
         PipelineInput input = new PipelineInput(tunnelPort(db), local, peers);
-        counted(() -> programmer.sync(db, input));
+        counted(Metrics.Cause.FULL, () -> programmer.sync(db, input));
     }
 
     /**
@@ -56,14 +56,14 @@ public final class FlowPlane implements AutoCloseable {
     public void peersChanged(OvsDatabase db, Optional<PipelineInput.Local> local,
                              java.util.function.Supplier<List<Peer>> peers, List<Peer> removed, List<Peer> added) {
         int port = lastTunnelPort > 0 ? lastTunnelPort : tunnelPort(db);
-        counted(() -> programmer.applyPeers(db, port, () -> new PipelineInput(port, local, peers.get()),
+        counted(Metrics.Cause.PEERS, () -> programmer.applyPeers(db, port, () -> new PipelineInput(port, local, peers.get()),
                 removed, added));
     }
 
     /** The periodic check: flow counts only; a new round when the bridge was changed behind flaxd's back. */
     public void verify(OvsDatabase db, Optional<PipelineInput.Local> local, java.util.function.Supplier<List<Peer>> peers) {
         int port = tunnelPort(db);
-        counted(() -> programmer.verify(db, () -> new PipelineInput(port, local, peers.get())));
+        counted(Metrics.Cause.TICK, () -> programmer.verify(db, () -> new PipelineInput(port, local, peers.get())));
     }
 
     /**
@@ -76,7 +76,7 @@ public final class FlowPlane implements AutoCloseable {
         return lastTunnelPort;
     }
 
-    private void counted(Runnable work) {
+    private void counted(Metrics.Cause cause, Runnable work) {
         try {
             work.run();
         } finally {
@@ -84,7 +84,7 @@ public final class FlowPlane implements AutoCloseable {
             metrics.flows(programmer.flows());
             long sent = programmer.messagesSent();
             // a reconnected switch counts from zero again
-            metrics.openflowMessages(sent >= messagesCounted ? sent - messagesCounted : sent);
+            metrics.openflowMessages(cause, sent >= messagesCounted ? sent - messagesCounted : sent);
             messagesCounted = sent;
         }
     }
