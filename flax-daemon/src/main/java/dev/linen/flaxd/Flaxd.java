@@ -6,6 +6,7 @@ import dev.linen.flaxd.http.HealthServer;
 import dev.linen.flaxd.http.Metrics;
 import dev.linen.flaxd.install.InstallCommand;
 import dev.linen.flaxd.node.Commands;
+import dev.linen.flaxd.node.IptablesBackend;
 import dev.linen.flaxd.node.NodeNetwork;
 import dev.linen.flaxd.pipeline.FlowPlane;
 import dev.linen.flaxd.reconcile.ReconcileLoop;
@@ -61,7 +62,8 @@ public final class Flaxd implements AutoCloseable {
         this.config = config;
         this.client = client;
         this.tunnels = new TunnelPorts(config.tunnels());
-        this.node = new NodeNetwork(commands, config.clusterCidr(), LINUX_BRIDGE);
+        this.node = new NodeNetwork(commands, IptablesBackend.detect(commands, config.iptables()),
+                config.clusterCidr(), LINUX_BRIDGE);
     }
 
     /** Starts everything, in order; returns once the first full sync is queued. */
@@ -217,7 +219,8 @@ public final class Flaxd implements AutoCloseable {
     private static void run(String[] args) throws Exception {
         FlaxdConfig config = FlaxdConfig.fromEnv(System.getenv());
         if (args.length == 1 && args[0].equals("uninstall")) {
-            new NodeNetwork(Commands.host(), config.clusterCidr(), LINUX_BRIDGE).uninstall();
+            new NodeNetwork(Commands.host(), IptablesBackend.detect(Commands.host(), config.iptables()),
+                    config.clusterCidr(), LINUX_BRIDGE).uninstall();
             return;
         }
         if (args.length == 1 && args[0].equals("install")) {
