@@ -7,6 +7,7 @@ import dev.linen.flaxd.http.HealthServer;
 import dev.linen.flaxd.http.Metrics;
 import dev.linen.flaxd.install.InstallCommand;
 import dev.linen.flaxd.node.Commands;
+import dev.linen.flaxd.node.IptablesBackend;
 import dev.linen.flaxd.node.NodeNetwork;
 import dev.linen.flaxd.pipeline.FlowPlane;
 import dev.linen.flaxd.reconcile.ReconcileLoop;
@@ -76,7 +77,8 @@ public final class Flaxd implements AutoCloseable {
         bridge = new BridgeReconciler(config.ovsdb(), this::bridgeSpec, metrics);
         watcher = new NodeWatcher(client, queue);
         PeerTable table = new PeerTable(config.nodeName());
-        NodeNetwork node = new NodeNetwork(commands, config.clusterCidr(), LINUX_BRIDGE);
+        NodeNetwork node = new NodeNetwork(commands, IptablesBackend.detect(commands, config.iptables()),
+                config.clusterCidr(), LINUX_BRIDGE);
         reconciler = new NodeReconciler(watcher, table, Ipv4Prefix.parse(config.clusterCidr()), bridge,
                 config.tunnels().bridge(), node, new TunnelPorts(config.tunnels()), flowPlane, metrics);
         http = new HealthServer(config.http(), this::live,
@@ -175,7 +177,8 @@ public final class Flaxd implements AutoCloseable {
     private static void run(String[] args) throws Exception {
         FlaxdConfig config = FlaxdConfig.fromEnv(System.getenv());
         if (args.length == 1 && args[0].equals("uninstall")) {
-            new NodeNetwork(Commands.host(), config.clusterCidr(), LINUX_BRIDGE).uninstall();
+            new NodeNetwork(Commands.host(), IptablesBackend.detect(Commands.host(), config.iptables()),
+                    config.clusterCidr(), LINUX_BRIDGE).uninstall();
             return;
         }
         if (args.length == 1 && args[0].equals("install")) {

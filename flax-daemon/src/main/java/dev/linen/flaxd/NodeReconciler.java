@@ -232,8 +232,13 @@ public final class NodeReconciler implements Consumer<Set<String>> {
 
     /** Node rules for this node's pod range (once known), the gateway MAC, the bridge attachment. */
     private void plumbing() {
-        table.self().flatMap(s -> s.ipv4PodCidrs().stream().findFirst())
-                .ifPresent(c -> node.ensure(c.toString()));
+        Optional<Ipv4Prefix> local = table.self().flatMap(s -> s.ipv4PodCidrs().stream().findFirst());
+        if (local.isPresent()) {
+            List<String> repaired = node.ensure(local.get().toString());
+            if (!repaired.isEmpty()) {
+                LOG.info("node plumbing set up or repaired: " + String.join(", ", repaired));
+            }
+        }
         if (flows.isPresent()) {
             local().ifPresent(l -> node.ensureGatewayMac(l.gatewayMac()));
         }
