@@ -68,7 +68,8 @@ public final class Flaxd implements AutoCloseable {
     public void start(Duration syncTimeout) throws InterruptedException, java.io.IOException {
         if (flowMode()) {
             flowPlane = FlowPlane.start(config.openflow(),
-                    BridgeSpec.of(config.tunnels().bridge(), config.datapathType()), () -> queue.add(FULL_SYNC), metrics);
+                    BridgeSpec.of(config.tunnels().bridge(), config.datapathType()), () -> queue.add(FULL_SYNC), metrics,
+                    () -> Optional.ofNullable(db));
         }
         try {
             session();
@@ -85,8 +86,9 @@ public final class Flaxd implements AutoCloseable {
         loop = new ReconcileLoop(queue, key -> timedReconcile());
         loop.start();
         queue.add(FULL_SYNC);
-        http = new HealthServer(config.http(), loop::isAlive,
-                () -> metrics.reconcileOk() > 0 && (flowPlane == null || flowPlane.ready()), metrics);
+        http = new HealthServer(config.http(), loop::isAlive, () -> metrics.reconcileOk() == 0
+                ? Optional.of("waiting for the first full sync") : flowPlane != null && !flowPlane.ready()
+                ? Optional.of("waiting for the first round of flows") : Optional.<String>empty(), metrics);
         http.start();
         // a full resync now and then repairs what no event announces (an OVS restart, a hand edit)
         resync.scheduleWithFixedDelay(() -> queue.add(FULL_SYNC), RESYNC.toMillis(), RESYNC.toMillis(),
