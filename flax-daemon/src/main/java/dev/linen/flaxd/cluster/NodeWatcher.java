@@ -16,15 +16,25 @@ import java.util.Optional;
  * addresses): real Node objects carry image lists and conditions many times that size. Thread-safe.
  */
 public final class NodeWatcher implements AutoCloseable {
+    /**
+     * Nodes per list request. The initial list (and a relist after the watch expires) comes in
+     * pages of this many, so that only one page of full Node objects (each with up to 50 image
+     * names) is in memory at once, not the whole cluster.
+     */
+    static final long LIST_PAGE = 500;
+
     private final SharedIndexInformer<Node> informer;
     private final String self;
 
     /** Creates the informer (not yet running); events go to {@code queue}. */
     public NodeWatcher(KubernetesClient client, String self, WorkQueue queue) {
         this.self = self;
-        this.informer = client.nodes().runnableInformer(0).itemStore(new ReducedStateItemStore<>(
+        this.informer = client.nodes().withLimit(LIST_PAGE).runnableInformer(0).itemStore(new ReducedStateItemStore<>(
                 ReducedStateItemStore.NAME_KEY_STATE, Node.class, client.getKubernetesSerialization(),
                 "spec.podCIDR", "spec.podCIDRs", "status.addresses"));
+        // fabric8's default gives up when the first list fails (API not yet reachable, a page
+        // expired); a node daemon must keep trying, with the informer's backoff.
+        informer.exceptionHandler((started, failure) -> true);
         informer.addEventHandler(new ResourceEventHandler<Node>() {
             @Override
             public void onAdd(Node node) {
