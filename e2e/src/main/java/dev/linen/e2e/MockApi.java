@@ -2,7 +2,6 @@ package dev.linen.e2e;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -14,7 +13,8 @@ import java.util.HashMap;
 
 /**
  * The lab's Kubernetes API: fabric8's mock server in CRUD mode (real HTTP, real watches; a stand-in
- * because no kube-apiserver can be installed here). It binds HOST:PORT, creates the Nodes given as
+ * because no kube-apiserver can be installed here), paging lists as the apiserver does
+ * ({@link PagingCrudDispatcher}). It binds HOST:PORT, creates the Nodes given as
  * {@code name=podCIDR=InternalIP}, prints "ready", then reads commands from stdin until it closes:
  * {@code add name=podCIDR=InternalIP} and {@code del name}. With {@code MOCKAPI_NODE_IMAGES=N} every
  * Node also lists N container images in its status, as a kubelet does (at most 50 by default), so
@@ -30,7 +30,7 @@ public final class MockApi {
             System.exit(2);
         }
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                new PagingCrudDispatcher(), false);
         server.init(InetAddress.getByName(args[0]), Integer.parseInt(args[1]));
         try (KubernetesClient client = server.createClient()) {
             for (int i = 2; i < args.length; i++) {
