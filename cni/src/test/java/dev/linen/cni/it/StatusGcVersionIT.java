@@ -34,7 +34,7 @@ class StatusGcVersionIT {
                 Repo.cnicall().toString(), "version", conf.toString()), Map.of(), "");
         assertEquals(0, p.exit(), p.describe());
         assertTrue(p.stdout().contains("linen"), p.stdout());
-        for (String v : new String[] {"0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"}) {
+        for (String v : new String[] {"0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"}) {
             assertTrue(p.stdout().contains(v), "linen advertises " + v + ": " + p.stdout());
         }
     }
@@ -46,6 +46,23 @@ class StatusGcVersionIT {
         Proc p = node.plugin("STATUS", conf, Map.of());
         assertEquals(0, p.exit(), p.describe());
         assertEquals("", p.stdout().trim());
+    }
+
+    /** Over TCP too: the OVSDB server listens on the node's loopback as well (a remote added at run time). */
+    @Test
+    void statusIsReadyOverTcpWhileOvsdbAnswers() {
+        node = NodeFixture.node(OVS);
+        Proc.ok("ovs-appctl", "-t", OVS.dir().resolve("ovsdb-server.ctl").toString(), "ovsdb-server/add-remote",
+                "ptcp:16640:127.0.0.1");
+        try {
+            String conf = Conflists.linenOnly("1.1.0", node.socket, node.state(), "", "")
+                    .replace("\"ovsdb\":\"" + node.socket + "\"", "\"ovsdb\":\"tcp:127.0.0.1:16640\"");
+            Proc p = node.plugin("STATUS", conf, Map.of());
+            assertEquals(0, p.exit(), p.describe());
+        } finally {
+            Proc.run("ovs-appctl", "-t", OVS.dir().resolve("ovsdb-server.ctl").toString(), "ovsdb-server/remove-remote",
+                    "ptcp:16640:127.0.0.1");
+        }
     }
 
     @Test
