@@ -18,8 +18,11 @@ import java.util.TreeSet;
  * and {@link OvsSetup} applies everything, so parallel ADDs on a fresh node set it up once.
  */
 final class AddCommand {
-    /** How long an ADD waits for another one's setup: longer than a setup's own bounded waits. */
-    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * How long (seconds) an ADD waits for another one's setup: longer than a setup's own bounded
+     * waits. A number, not a Duration: this class is loaded on every ADD, Duration only on the full path.
+     */
+    static final long LOCK_TIMEOUT_SECONDS = 20;
 
     private final SysNet sys;
 
@@ -29,8 +32,8 @@ final class AddCommand {
 
     /**
      * Idempotent; all-or-nothing (a failed setup is rolled back and not recorded). Bounded: the
-     * setup lock is waited for at most {@link #LOCK_TIMEOUT} (then code 11), and an ADD that waited
-     * while another one's setup failed answers that failure instead of repeating it.
+     * setup lock is waited for at most {@link #LOCK_TIMEOUT_SECONDS} (then code 11), and an ADD
+     * that waited while another one's setup failed answers that failure instead of repeating it.
      */
     JObject add(NetConf conf) throws CniException {
         if (conf.prevResult().isEmpty()) {
@@ -54,7 +57,7 @@ final class AddCommand {
             throws CniException {
         record.secure();
         Optional<String> failureBefore = record.failureNote();
-        try (SetupRecord.Lock lock = record.lock(LOCK_TIMEOUT)) {
+        try (SetupRecord.Lock lock = record.lock(Duration.ofSeconds(LOCK_TIMEOUT_SECONDS))) {
             if (isSetUp(record, fingerprint, s.ovsBridge(), linuxBridge)) {
                 return;
             }

@@ -67,7 +67,7 @@ public final class Training {
         } catch (CniException e) {
             throw new IllegalStateException(e.getMessage() + ": " + e.details(), e);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new IllegalStateException("cannot prime the scratch node: " + e, e);
         }
     }
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The node-wide setup lock is waited for within a bound: an ADD behind a stuck holder answers
- * "try again later" (11) after 15 s, and ADDs waiting behind a setup that fails (ovs-vswitchd down:
+ * "try again later" (11) after 20 s, and ADDs waiting behind a setup that fails (ovs-vswitchd down:
  * the bridge's interface never appears, 10 s) answer that failure at once instead of each
  * repeating the 10 s wait.
  */
@@ -37,8 +37,8 @@ class SetupLockIT {
     @RegisterExtension
     static final PrivateOvsExtension OVS = new PrivateOvsExtension();
 
-    /** AddCommand.LOCK_TIMEOUT. */
-    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(15);
+    /** AddCommand.LOCK_TIMEOUT_SECONDS. */
+    private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(20);
     /** OvsSetup.LINK_TIMEOUT: how long a setup waits for ovs-vswitchd to make the bridge's interface. */
     private static final Duration LINK_TIMEOUT = Duration.ofSeconds(10);
     private static final int WAITERS = 4;
