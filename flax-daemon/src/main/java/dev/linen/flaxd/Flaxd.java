@@ -206,13 +206,13 @@ public final class Flaxd implements AutoCloseable {
     private static final Duration RETRY_FIRST = Duration.ofMillis(125);
 
     private static void run(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("install")) {   // binaries only: needs no node name, API or OVS
+            InstallCommand.fromEnv(System.getenv()).run();
+            return;
+        }
         FlaxdConfig config = FlaxdConfig.fromEnv(System.getenv());
         if (args.length == 1 && args[0].equals("uninstall")) {
             UninstallCommand.fromEnv(System.getenv(), config, LINUX_BRIDGE, Commands.host()).run();
-            return;
-        }
-        if (args.length == 1 && args[0].equals("install")) {
-            InstallCommand.fromEnv(System.getenv()).run();
             return;
         }
         if (args.length != 0) {
