@@ -66,6 +66,9 @@ def main():
     if a.uninstall:
         flaxd = spec["containers"][0]
         flaxd["args"] = ["uninstall"]
+        mounted = {m["name"] for m in flaxd.get("volumeMounts", [])}
+        for init in spec.get("initContainers", []):  # uninstall also needs the CNI bin dir
+            flaxd["volumeMounts"] += [m for m in init.get("volumeMounts", []) if m["name"] not in mounted]
         flaxd.pop("resources", None)
         spec["containers"] = [flaxd]
         spec.pop("initContainers", None)
