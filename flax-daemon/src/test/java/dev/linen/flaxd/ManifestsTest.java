@@ -72,6 +72,7 @@ class ManifestsTest {
         assertEquals("127.0.0.1", flaxd.getReadinessProbe().getHttpGet().getHost());
         assertEquals(9753, flaxd.getReadinessProbe().getHttpGet().getPort().getIntVal());
         assertEquals("256Mi", flaxd.getResources().getLimits().get("memory").toString());
+        assertEquals("160Mi", flaxd.getResources().getRequests().get("memory").toString());
         assertTrue(flaxd.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/host/etc/cni/net.d")));
     }
 
