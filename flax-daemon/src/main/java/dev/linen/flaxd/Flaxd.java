@@ -1,11 +1,13 @@
 package dev.linen.flaxd;
 
+import dev.linen.flaxd.bridge.BridgeReconciler;
 import dev.linen.flaxd.cluster.NodeWatcher;
-import dev.linen.flaxd.cluster.Peer;
+import dev.linen.flaxd.cluster.PeerTable;
 import dev.linen.flaxd.http.HealthServer;
 import dev.linen.flaxd.http.Metrics;
 import dev.linen.flaxd.install.InstallCommand;
 import dev.linen.flaxd.node.Commands;
+import dev.linen.flaxd.node.IptablesBackend;
 import dev.linen.flaxd.node.NodeNetwork;
 import dev.linen.flaxd.pipeline.FlowPlane;
 import dev.linen.flaxd.reconcile.ReconcileLoop;
@@ -13,9 +15,7 @@ import dev.linen.flaxd.reconcile.WorkQueue;
 import dev.linen.flaxd.tunnel.TunnelMode;
 import dev.linen.flaxd.tunnel.TunnelPorts;
 import dev.linen.ovs.db.BridgeSpec;
-import dev.linen.ovs.db.OvsDatabase;
-import dev.linen.ovs.db.OvsDatabases;
-import dev.linen.ovs.db.OvsdbUnavailableException;
+import dev.linen.ovs.flow.Ipv4Prefix;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
@@ -23,90 +23,83 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The node daemon: watches Nodes, keeps this node's tunnel ports equal to its peers and its
- * forwarding/NAT/route set up for its pod CIDR.
- * In flow mode it is also the bridge's only OpenFlow controller and keeps the pipeline's flows.
- * Start order: OpenFlow controller (flow mode), OVSDB session, bridge, informer, reconcile loop
- * (after the informer's first list), HTTP; stop in the reverse order. Not restartable: make a new one.
+ * The node daemon's wiring. {@link NodeReconciler} decides; the concerns are the bridge and its
+ * OVSDB session ({@link BridgeReconciler}), the node's plumbing ({@link NodeNetwork}), the tunnel
+ * ports ({@link TunnelPorts}) and, in flow mode, the flows ({@link FlowPlane}).
+ * Start order: OpenFlow controller (flow mode), HTTP, informer (awaited, bounded), reconcile loop,
+ * periodic ticks; stop in the reverse order. Not restartable: make a new one.
  */
 public final class Flaxd implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Flaxd.class.getName());
-    static final String FULL_SYNC = "*";
     static final String LINUX_BRIDGE = "kbr0";
-    private static final Duration OVSDB_TIMEOUT = Duration.ofSeconds(10);
+    /** The cheap periodic checks (see {@link NodeReconciler#TICK}). */
+    static final Duration TICK = Duration.ofSeconds(2);
+    /** The full pass that reads everything again: a safety net, not how changes are found. */
+    static final Duration FULL_RESYNC = Duration.ofSeconds(60);
 
     private final FlaxdConfig config;
     private final KubernetesClient client;
+    private final Commands commands;
     private final WorkQueue queue = new WorkQueue(Duration.ofMillis(100), Duration.ofSeconds(30));
-    private final TunnelPorts tunnels;
-    private final NodeNetwork node;
-    private volatile String appliedPodCidr = "";
-    /** The OVSDB session; replaced after a failure (an ovsdb-server restart ends the old one). */
-    private volatile OvsDatabase db;
+    private final Metrics metrics = new Metrics();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("flaxd-timers").daemon().unstarted(r));
+    private Optional<FlowPlane> flowPlane = Optional.empty();
+    private BridgeReconciler bridge;
     private NodeWatcher watcher;
+    private NodeReconciler reconciler;
     private ReconcileLoop loop;
     private HealthServer http;
-    private FlowPlane flowPlane;
-    private final Metrics metrics = new Metrics();
-    private static final Duration RESYNC = Duration.ofSeconds(2);
-    private final java.util.concurrent.ScheduledExecutorService resync =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                    r -> Thread.ofPlatform().name("flaxd-resync").daemon().unstarted(r));
 
     /** {@code commands} run the node's iptables/ip/sysctl (on the host, or in a test's namespace). */
     public Flaxd(FlaxdConfig config, KubernetesClient client, Commands commands) {
         this.config = config;
         this.client = client;
-        this.tunnels = new TunnelPorts(config.tunnels());
-        this.node = new NodeNetwork(commands, config.clusterCidr(), LINUX_BRIDGE);
+        this.commands = commands;
     }
 
-    /** Starts everything, in order; returns once the first full sync is queued. */
+    /**
+     * Starts everything, in order. Waits at most {@code syncTimeout} for the first complete Node
+     * list, then starts the loop anyway: it changes nothing until that list is in.
+     */
     public void start(Duration syncTimeout) throws InterruptedException, java.io.IOException {
-        if (flowMode()) {
-            flowPlane = FlowPlane.start(config.openflow(),
-                    BridgeSpec.of(config.tunnels().bridge(), config.datapathType()), () -> queue.add(FULL_SYNC), metrics);
+        if (config.tunnels().mode() == TunnelMode.FLOW) {
+            flowPlane = Optional.of(FlowPlane.start(config.openflow(),
+                    BridgeSpec.of(config.tunnels().bridge(), config.datapathType()),
+                    () -> queue.add(NodeReconciler.FULL), metrics));
         }
-        try {
-            session();
-        } catch (OvsdbUnavailableException e) {
-            // OVS may start after flaxd (same DaemonSet rollout, node boot): the loop keeps trying
-            LOG.warning("OVSDB not reachable yet, the reconcile loop retries: " + e.getMessage());
-        }
-        watcher = new NodeWatcher(client, config.nodeName(), queue);
-        watcher.start();
-        long deadline = System.nanoTime() + syncTimeout.toNanos();
-        while (!watcher.hasSynced() && System.nanoTime() < deadline) {
-            Thread.sleep(Duration.ofMillis(20));
-        }
-        loop = new ReconcileLoop(queue, key -> timedReconcile());
-        loop.start();
-        queue.add(FULL_SYNC);
-        http = new HealthServer(config.http(), loop::isAlive,
-                () -> metrics.reconcileOk() > 0 && (flowPlane == null || flowPlane.ready()), metrics);
+        bridge = new BridgeReconciler(config.ovsdb(), this::bridgeSpec, metrics);
+        watcher = new NodeWatcher(client, queue);
+        PeerTable table = new PeerTable(config.nodeName());
+        NodeNetwork node = new NodeNetwork(commands, IptablesBackend.detect(commands, config.iptables()),
+                config.clusterCidr(), LINUX_BRIDGE);
+        reconciler = new NodeReconciler(watcher, table, Ipv4Prefix.parse(config.clusterCidr()), bridge,
+                config.tunnels().bridge(), node, new TunnelPorts(config.tunnels()), flowPlane, metrics);
+        http = new HealthServer(config.http(), this::live,
+                new Readiness(watcher, reconciler, bridge, flowPlane), metrics);
         http.start();
-        // a full resync now and then repairs what no event announces (an OVS restart, a hand edit)
-        resync.scheduleWithFixedDelay(() -> queue.add(FULL_SYNC), RESYNC.toMillis(), RESYNC.toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
-    /** The live OVSDB session, opening one (and ensuring the bridge) when there is none. */
-    private OvsDatabase session() {
-        OvsDatabase current = db;
-        if (current == null) {
-            current = OvsDatabases.connect(config.ovsdb(), OVSDB_TIMEOUT);
-            current.ensureBridge(bridgeSpec());
-            db = current;
-            metrics.ovsdbConnected(true);
+        watcher.start().whenComplete((ok, error) -> queue.add(NodeReconciler.FULL));
+        if (!watcher.awaitSynced(syncTimeout)) {
+            LOG.warning("no complete Node list after " + syncTimeout.toSeconds()
+                    + " s: starting anyway; nothing is changed until the list is in");
         }
-        return current;
+        loop = new ReconcileLoop(queue, reconciler);
+        loop.start();
+        queue.add(NodeReconciler.FULL);
+        timers.scheduleWithFixedDelay(() -> queue.add(NodeReconciler.TICK), TICK.toMillis(), TICK.toMillis(),
+                TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(() -> queue.add(NodeReconciler.FULL), FULL_RESYNC.toMillis(),
+                FULL_RESYNC.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private boolean flowMode() {
-        return config.tunnels().mode() == TunnelMode.FLOW;
+    private boolean live() {
+        return loop == null || loop.isAlive();
     }
 
     /**
@@ -115,57 +108,11 @@ public final class Flaxd implements AutoCloseable {
      */
     private BridgeSpec bridgeSpec() {
         Map<String, String> ids = Map.of("linen-owner", "flaxd");
-        return flowMode()
-                ? new BridgeSpec(config.tunnels().bridge(), config.datapathType(), Optional.of("secure"),
-                        Set.of("OpenFlow13"), ids, Optional.of(FlaxdConfig.controllerTarget(flowPlane.address())))
-                : new BridgeSpec(config.tunnels().bridge(), config.datapathType(), Optional.of("standalone"),
-                        Set.of(), ids, Optional.empty());
-    }
-
-    private void timedReconcile() {
-        long start = System.nanoTime();
-        try {
-            reconcile();
-            metrics.reconciled(true, System.nanoTime() - start);
-        } catch (OvsdbUnavailableException e) {
-            // the session is gone (or never came): drop it; the retry opens a new one
-            OvsDatabase dead = db;
-            db = null;
-            metrics.ovsdbConnected(false);
-            if (dead != null) {
-                dead.close();
-            }
-            metrics.reconciled(false, System.nanoTime() - start);
-            throw e;
-        } catch (RuntimeException e) {
-            metrics.reconciled(false, System.nanoTime() - start);
-            throw e;
-        }
-    }
-
-    /** Compares the peers in the informer's cache with the bridge's tunnel ports and closes the gap. */
-    private void reconcile() {
-        Optional<Peer> self = watcher.self();
-        if (self.isPresent() && !self.get().podCidrs().get(0).equals(appliedPodCidr)) {
-            node.ensure(self.get().podCidrs().get(0));
-            appliedPodCidr = self.get().podCidrs().get(0);
-        }
-        var peers = watcher.peers();
-        node.ensureAttached(config.tunnels().bridge());
-        OvsDatabase session = session();
-        long before = session.transactions();
-        int changes = tunnels.sync(session, peers);
-        if (flowPlane != null) {
-            var local = FlowPlane.local(self);
-            local.ifPresent(l -> node.ensureGatewayMac(l.gatewayMac()));
-            flowPlane.sync(session, local, peers);
-        }
-        metrics.ovsdbTransactions(session.transactions() - before);
-        metrics.peers(peers.size());
-        metrics.tunnelPorts(tunnels.desired(peers).size());
-        if (changes > 0) {
-            LOG.info("tunnel ports changed: " + changes);
-        }
+        return flowPlane.map(f -> new BridgeSpec(config.tunnels().bridge(), config.datapathType(),
+                        Optional.of("secure"), Set.of("OpenFlow13"), ids,
+                        Optional.of(FlaxdConfig.controllerTarget(f.address()))))
+                .orElseGet(() -> new BridgeSpec(config.tunnels().bridge(), config.datapathType(),
+                        Optional.of("standalone"), Set.of(), ids, Optional.empty()));
     }
 
     public ReconcileLoop loop() {
@@ -184,23 +131,20 @@ public final class Flaxd implements AutoCloseable {
     /** Stops in reverse start order. Idempotent. */
     @Override
     public void close() {
-        resync.shutdownNow();
-        if (http != null) {
-            http.close();
-        }
+        timers.shutdownNow();
         if (loop != null) {
             loop.close();
         }
         if (watcher != null) {
             watcher.close();
         }
-        OvsDatabase current = db;
-        if (current != null) {
-            current.close();
+        if (http != null) {
+            http.close();
         }
-        if (flowPlane != null) {
-            flowPlane.close();
+        if (bridge != null) {
+            bridge.close();
         }
+        flowPlane.ifPresent(FlowPlane::close);
     }
 
     /** {@code flaxd} runs the daemon; {@code flaxd install} is the DaemonSet's init step. */
@@ -214,19 +158,36 @@ public final class Flaxd implements AutoCloseable {
         }
     }
 
+    /**
+     * The API client from the usual sources (service account, kubeconfig, KUBERNETES_* env). Its
+     * list/watch retries back off from {@link #RETRY_FIRST} doubling up to 32 times that (fabric8
+     * caps at 2^5): 4 s, so a node is ready again within seconds of the API's return. Set
+     * KUBERNETES_WATCH_RECONNECTINTERVAL (ms) to back off further in very large clusters.
+     */
+    static KubernetesClient apiClient() {
+        io.fabric8.kubernetes.client.Config api = io.fabric8.kubernetes.client.Config.autoConfigure(null);
+        if (System.getenv("KUBERNETES_WATCH_RECONNECTINTERVAL") == null) {
+            api.setWatchReconnectInterval((int) RETRY_FIRST.toMillis());
+        }
+        return new KubernetesClientBuilder().withConfig(api).build();
+    }
+
+    private static final Duration RETRY_FIRST = Duration.ofMillis(125);
+
     private static void run(String[] args) throws Exception {
         FlaxdConfig config = FlaxdConfig.fromEnv(System.getenv());
         if (args.length == 1 && args[0].equals("uninstall")) {
-            new NodeNetwork(Commands.host(), config.clusterCidr(), LINUX_BRIDGE).uninstall();
+            new NodeNetwork(Commands.host(), IptablesBackend.detect(Commands.host(), config.iptables()),
+                    config.clusterCidr(), LINUX_BRIDGE).uninstall();
             return;
         }
         if (args.length == 1 && args[0].equals("install")) {
-            try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+            try (KubernetesClient client = apiClient()) {
                 InstallCommand.fromEnv(System.getenv()).run(config, client, Duration.ofMinutes(10));
             }
             return;
         }
-        try (KubernetesClient client = new KubernetesClientBuilder().build();
+        try (KubernetesClient client = apiClient();
              Flaxd flaxd = new Flaxd(config, client, Commands.host())) {
             flaxd.start(Duration.ofSeconds(60));
             CountDownLatch stop = new CountDownLatch(1);

@@ -164,4 +164,29 @@ class FlaxdTunnelsTest {
         OVS.vsctl("del-port", "brfx", "vxif10_99_0_12");
         awaitEquals(List.of("vxif10_99_0_12"), FlaxdTunnelsTest::ports);
     }
+
+    /** Hand damage to the node's plumbing (chains flushed, route deleted) is repaired within one tick. */
+    @Test
+    void flushedChainsAndADeletedRouteComeBackWithinOneTick() throws Exception {
+        client.nodes().resource(node("node-1", "10.244.1.0/24", "10.99.0.11")).create();
+        client.nodes().resource(node("node-2", "10.244.2.0/24", "10.99.0.12")).create();
+        flaxd = start(TunnelMode.PER_NODE);
+        Supplier<String> nat = () -> OVS.exec(List.of("iptables", "-t", "nat", "-S", "LINEN-POSTROUTING")).stdout();
+        Supplier<String> fwd = () -> OVS.exec(List.of("iptables", "-t", "filter", "-S", "LINEN-FORWARD")).stdout();
+        Supplier<String> route = () -> OVS.exec(List.of("ip", "route", "show", "10.244.0.0/16")).stdout().trim();
+        String wantNat = "-N LINEN-POSTROUTING\n-A LINEN-POSTROUTING -s 10.244.1.0/24 ! -d 10.244.0.0/16 -j MASQUERADE\n";
+        String wantFwd = "-N LINEN-FORWARD\n-A LINEN-FORWARD -s 10.244.0.0/16 -j ACCEPT\n-A LINEN-FORWARD -d 10.244.0.0/16 -j ACCEPT\n";
+        awaitEquals(wantNat, nat);
+        awaitEquals("10.244.0.0/16 dev kbr0 scope link", route);
+        OVS.exec(List.of("iptables", "-t", "nat", "-F", "LINEN-POSTROUTING")).orThrow("flush nat");
+        OVS.exec(List.of("iptables", "-t", "filter", "-F", "LINEN-FORWARD")).orThrow("flush filter");
+        OVS.exec(List.of("ip", "route", "del", "10.244.0.0/16")).orThrow("route del");
+        assertEquals("-N LINEN-POSTROUTING\n", nat.get());
+        long damaged = System.nanoTime();
+        awaitEquals(wantNat, nat);
+        awaitEquals(wantFwd, fwd);
+        awaitEquals("10.244.0.0/16 dev kbr0 scope link", route);
+        long took = (System.nanoTime() - damaged) / 1_000_000;
+        assertTrue(took <= Flaxd.TICK.toMillis() + 1000, "repaired after " + took + " ms, a tick is " + Flaxd.TICK);
+    }
 }

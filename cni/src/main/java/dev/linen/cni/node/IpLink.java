@@ -2,50 +2,56 @@ package dev.linen.cni.node;
 
 import dev.linen.cni.CniException;
 import dev.linen.ovs.db.Names;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.linen.ovs.proc.CommandException;
+import dev.linen.ovs.proc.CommandFailedException;
+import dev.linen.ovs.proc.CommandTimeoutException;
+import dev.linen.ovs.proc.ProcessRunner;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 
 /**
- * Changes links with iproute2's {@code ip}, run directly (argv, never a shell) with names that
- * were validated as interface names. Each call is idempotent.
+ * Changes links with iproute2's {@code ip}, run directly (argv, never a shell) through the shared
+ * {@link ProcessRunner} with names that were validated as interface names. Each call is
+ * idempotent. Only the plugin's full (set-up) path comes here, never the steady-state ADD.
  */
 public final class IpLink {
-    private static final long TIMEOUT_SECONDS = 10;
+    private static final ProcessRunner RUNNER = new ProcessRunner(Duration.ofSeconds(10), 64 * 1024);
 
     private IpLink() {
     }
 
     /** Enslaves {@code port} to {@code bridge} and sets it up; optionally sets its MTU first. */
-    public static void attach(String port, String bridge, java.util.OptionalInt mtu) throws CniException {
+    public static void attach(String port, String bridge, OptionalInt mtu) throws CniException {
         Names.requireInterfaceName(port);
         Names.requireInterfaceName(bridge);
         List<String> argv = new ArrayList<>(List.of("ip", "link", "set", "dev", port));
-        mtu.ifPresent(m -> argv.addAll(List.of("mtu", Integer.toString(m))));
+        if (mtu.isPresent()) {
+            argv.add("mtu");
+            argv.add(Integer.toString(mtu.getAsInt()));
+        }
         argv.addAll(List.of("master", bridge, "up"));
         run(argv);
     }
 
     private static void run(List<String> argv) throws CniException {
+        ProcessRunner.Result r;
         try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new CniException(CniException.ATTACH_FAILED, "ip timed out", String.join(" ", argv));
+            r = RUNNER.run(argv);
+        } catch (CommandTimeoutException e) {
+            throw new CniException(CniException.ATTACH_FAILED, "ip timed out", String.join(" ", argv));
+        } catch (CommandFailedException e) {
+            if (e.getCause() instanceof InterruptedException) {
+                throw new CniException(CniException.ATTACH_FAILED, "interrupted running ip");
             }
-            if (p.exitValue() != 0) {
-                throw new CniException(CniException.ATTACH_FAILED, "ip failed: " + String.join(" ", argv),
-                        new String(out, StandardCharsets.UTF_8).trim());
-            }
-        } catch (IOException e) {
             throw new CniException(CniException.ATTACH_FAILED, "cannot run ip", e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CniException(CniException.ATTACH_FAILED, "interrupted running ip");
+        } catch (CommandException e) {
+            throw new CniException(CniException.ATTACH_FAILED, "cannot run ip", e.getMessage());
+        }
+        if (!r.ok()) {
+            throw new CniException(CniException.ATTACH_FAILED, "ip failed: " + String.join(" ", argv),
+                    r.output().trim());
         }
     }
 }

@@ -6,25 +6,46 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
 
 /**
- * A fabric8 shared informer on Nodes. Its handlers only enqueue node names; readers take peers
- * from the informer's cache, which keeps of each Node only what flaxd reads (name, pod CIDRs,
- * addresses): real Node objects carry image lists and conditions many times that size. Thread-safe.
+ * A fabric8 shared informer on Nodes. Its handlers only enqueue node names; readers take Nodes
+ * from the informer's cache, which keeps of each Node only what flaxd reads (name, creation time,
+ * pod CIDRs, addresses): real Node objects carry image lists and conditions many times that size. The
+ * initial list is paged ({@link #PAGE} Nodes a request), so its transient memory does not grow
+ * with the cluster. A failed list or watch is retried forever with the informer's capped
+ * exponential backoff (fabric8 stops an informer whose start fails unless told otherwise); the
+ * cache keeps the last complete view meanwhile. Thread-safe.
  */
 public final class NodeWatcher implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(NodeWatcher.class.getName());
+    /** Nodes per page of the initial list (and of every relist). */
+    public static final long PAGE = 500;
+
     private final SharedIndexInformer<Node> informer;
-    private final String self;
+    private final AtomicReference<Optional<Failure>> lastFailure = new AtomicReference<>(Optional.empty());
+
+    /** The last list or watch failure the informer retried after. */
+    public record Failure(Instant at, String error) {
+    }
 
     /** Creates the informer (not yet running); events go to {@code queue}. */
-    public NodeWatcher(KubernetesClient client, String self, WorkQueue queue) {
-        this.self = self;
-        this.informer = client.nodes().runnableInformer(0).itemStore(new ReducedStateItemStore<>(
+    public NodeWatcher(KubernetesClient client, WorkQueue queue) {
+        this.informer = client.nodes().withLimit(PAGE).runnableInformer(0).itemStore(new ReducedStateItemStore<>(
                 ReducedStateItemStore.NAME_KEY_STATE, Node.class, client.getKubernetesSerialization(),
-                "spec.podCIDR", "spec.podCIDRs", "status.addresses"));
+                "metadata.creationTimestamp", "spec.podCIDR", "spec.podCIDRs", "status.addresses"));
+        informer.exceptionHandler((started, t) -> {
+            String error = t.getClass().getSimpleName() + ": " + t.getMessage();
+            lastFailure.set(Optional.of(new Failure(Instant.now(), error)));
+            LOG.warning("Node list/watch failed, retrying with backoff (OVS keeps the last good state): " + error);
+            return true;
+        });
         informer.addEventHandler(new ResourceEventHandler<Node>() {
             @Override
             public void onAdd(Node node) {
@@ -43,35 +64,45 @@ public final class NodeWatcher implements AutoCloseable {
         });
     }
 
-    /** Starts watching. Idempotent. */
-    public void start() {
-        informer.start();
+    /**
+     * Starts listing and watching; the returned stage completes when the first full list is in
+     * the cache. Call once.
+     */
+    public CompletionStage<Void> start() {
+        return informer.start();
     }
 
+    /** True once a complete list of Nodes has been in the cache (stays true through relists). */
     public boolean hasSynced() {
         return informer.hasSynced();
     }
 
-    /** Every other node that has a pod CIDR and an InternalIP, from the informer's cache. */
-    public List<Peer> peers() {
-        List<Peer> out = new ArrayList<>();
-        for (Node n : informer.getStore().list()) {
-            Optional<Peer> p = Peers.of(n);
-            if (p.isPresent() && !p.get().name().equals(self)) {
-                out.add(p.get());
-            }
-        }
-        return out;
+    /** True while the watch is open: the cache follows the API. */
+    public boolean isWatching() {
+        return informer.isWatching();
     }
 
-    /** This node as a peer, once the API shows its pod CIDR and InternalIP. */
-    public Optional<Peer> self() {
-        for (Node n : informer.getStore().list()) {
-            if (self.equals(n.getMetadata().getName())) {
-                return Peers.of(n);
-            }
+    public Optional<Failure> lastFailure() {
+        return lastFailure.get();
+    }
+
+    /** One Node from the cache, empty when the cache has none of that name. O(1). */
+    public Optional<Node> node(String name) {
+        return Optional.ofNullable(informer.getStore().getByKey(name));
+    }
+
+    /** Every Node in the cache (a full pass: O(N)). */
+    public List<Node> nodes() {
+        return informer.getStore().list();
+    }
+
+    /** Waits at most {@code timeout} for the first full list. */
+    public boolean awaitSynced(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!informer.hasSynced() && System.nanoTime() < deadline) {
+            Thread.sleep(Duration.ofMillis(20));
         }
-        return Optional.empty();
+        return informer.hasSynced();
     }
 
     /** Stops watching. Idempotent. */

@@ -15,12 +15,15 @@ import java.util.function.BooleanSupplier;
 public final class HealthServer implements AutoCloseable {
     private final HttpServer server;
 
-    public HealthServer(InetSocketAddress address, BooleanSupplier live, BooleanSupplier ready, Metrics metrics)
+    public HealthServer(InetSocketAddress address, BooleanSupplier live,
+                        java.util.function.Supplier<java.util.Optional<String>> notReadyReason, Metrics metrics)
             throws IOException {
         server = HttpServer.create(address, 16);
         server.createContext("/healthz", ex -> reply(ex, live.getAsBoolean() ? 200 : 503, "text/plain", "ok\n"));
-        server.createContext("/readyz", ex -> reply(ex, ready.getAsBoolean() ? 200 : 503, "text/plain",
-                ready.getAsBoolean() ? "ready\n" : "waiting for the first full sync\n"));
+        server.createContext("/readyz", ex -> {
+            java.util.Optional<String> why = notReadyReason.get();
+            reply(ex, why.isEmpty() ? 200 : 503, "text/plain", why.map(w -> "not ready: " + w + "\n").orElse("ready\n"));
+        });
         server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4", metrics.render()));
     }
 

@@ -1,5 +1,6 @@
 package dev.linen.flaxd.http;
 
+import dev.linen.flaxd.cluster.Rejection;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -15,10 +16,23 @@ public final class Metrics {
     private final AtomicLong reconcileOk = new AtomicLong();
     private final AtomicLong reconcileErrors = new AtomicLong();
     private final AtomicLong ovsdbConnected = new AtomicLong();
-    private final AtomicLong ovsdbTransactions = new AtomicLong();
+    /** Why flaxd talked to OVS: a change of peers, a full pass, or the periodic check. */
+    public enum Cause {
+        PEERS, FULL, TICK;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final AtomicLongArray ovsdbTransactions = new AtomicLongArray(Cause.values().length);
     private final AtomicLong flows = new AtomicLong();
     private final AtomicLong openflowConnected = new AtomicLong();
-    private final AtomicLong openflowMessages = new AtomicLong();
+    private final AtomicLongArray openflowMessages = new AtomicLongArray(Cause.values().length);
+    private final AtomicLong informerSynced = new AtomicLong();
+    private final AtomicLong informerWatching = new AtomicLong();
+    private volatile java.util.Map<Rejection.Reason, Integer> rejected = java.util.Map.of();
+    private volatile java.util.Map<Rejection.Reason, Long> rejectionsLogged = java.util.Map.of();
     private final AtomicLongArray bucketCounts = new AtomicLongArray(BUCKETS.length);
     private final AtomicLong latencyCount = new AtomicLong();
     private final AtomicLong latencySumNanos = new AtomicLong();
@@ -32,8 +46,8 @@ public final class Metrics {
     }
 
     /** Adds the transactions a session sent since it was last counted. */
-    public void ovsdbTransactions(long delta) {
-        ovsdbTransactions.addAndGet(delta);
+    public void ovsdbTransactions(Cause cause, long delta) {
+        ovsdbTransactions.addAndGet(cause.ordinal(), delta);
     }
 
     /** Flows flaxd keeps on the bridge (flow mode). */
@@ -46,8 +60,20 @@ public final class Metrics {
     }
 
     /** Adds OpenFlow messages (flow mods, barriers) sent since last counted. */
-    public void openflowMessages(long delta) {
-        openflowMessages.addAndGet(delta);
+    public void openflowMessages(Cause cause, long delta) {
+        openflowMessages.addAndGet(cause.ordinal(), delta);
+    }
+
+    /** The Node informer's state: a complete list seen, the watch open. */
+    public void informer(boolean synced, boolean watching) {
+        informerSynced.set(synced ? 1 : 0);
+        informerWatching.set(watching ? 1 : 0);
+    }
+
+    /** Nodes rejected now, and rejections logged since start, by reason. */
+    public void rejections(java.util.Map<Rejection.Reason, Integer> now, java.util.Map<Rejection.Reason, Long> logged) {
+        rejected = java.util.Map.copyOf(now);
+        rejectionsLogged = java.util.Map.copyOf(logged);
     }
 
     public void ovsdbConnected(boolean up) {
@@ -74,17 +100,30 @@ public final class Metrics {
     public String render() {
         StringBuilder sb = new StringBuilder();
         gauge(sb, "flaxd_peers", "Peer nodes with a pod CIDR and an InternalIP", peers.get());
+        gauge(sb, "flaxd_informer_synced", "1 once the Node informer has listed every Node", informerSynced.get());
+        gauge(sb, "flaxd_informer_watching", "1 while the Node watch is open (0: flaxd keeps the last good state)",
+                informerWatching.get());
+        sb.append("# HELP flaxd_nodes_rejected Nodes skipped for a bad or clashing field, by reason\n")
+                .append("# TYPE flaxd_nodes_rejected gauge\n");
+        for (Rejection.Reason r : Rejection.Reason.values()) {
+            sb.append("flaxd_nodes_rejected{reason=\"").append(r.label()).append("\"} ")
+                    .append(rejected.getOrDefault(r, 0)).append('\n');
+        }
+        sb.append("# HELP flaxd_node_rejections_total Node rejections logged, by reason\n")
+                .append("# TYPE flaxd_node_rejections_total counter\n");
+        for (Rejection.Reason r : Rejection.Reason.values()) {
+            sb.append("flaxd_node_rejections_total{reason=\"").append(r.label()).append("\"} ")
+                    .append(rejectionsLogged.getOrDefault(r, 0L)).append('\n');
+        }
         gauge(sb, "flaxd_tunnel_ports", "VXLAN ports flaxd keeps on the bridge", tunnelPorts.get());
         gauge(sb, "flaxd_ovsdb_connected", "1 while the OVSDB session is up", ovsdbConnected.get());
-        sb.append("# HELP flaxd_ovsdb_transactions_total OVSDB transactions sent\n")
-                .append("# TYPE flaxd_ovsdb_transactions_total counter\n")
-                .append("flaxd_ovsdb_transactions_total ").append(ovsdbTransactions.get()).append('\n');
+        byCause(sb, "flaxd_ovsdb_transactions_total", "OVSDB transactions sent (reads and writes), by cause",
+                ovsdbTransactions);
         gauge(sb, "flaxd_flows", "OpenFlow flows flaxd keeps on the bridge", flows.get());
         gauge(sb, "flaxd_openflow_connected", "1 while the bridge is connected to flaxd's controller",
                 openflowConnected.get());
-        sb.append("# HELP flaxd_openflow_messages_total OpenFlow messages sent (flow mods and barriers)\n")
-                .append("# TYPE flaxd_openflow_messages_total counter\n")
-                .append("flaxd_openflow_messages_total ").append(openflowMessages.get()).append('\n');
+        byCause(sb, "flaxd_openflow_messages_total",
+                "OpenFlow messages sent (flow mods, barriers, flow-count requests), by cause", openflowMessages);
         sb.append("# HELP flaxd_reconcile_total Reconciles by result\n# TYPE flaxd_reconcile_total counter\n");
         sb.append("flaxd_reconcile_total{result=\"ok\"} ").append(reconcileOk.get()).append('\n');
         sb.append("flaxd_reconcile_total{result=\"error\"} ").append(reconcileErrors.get()).append('\n');
@@ -97,6 +136,14 @@ public final class Metrics {
         sb.append("flaxd_reconcile_seconds_sum ").append(latencySumNanos.get() / 1e9).append('\n');
         sb.append("flaxd_reconcile_seconds_count ").append(latencyCount.get()).append('\n');
         return sb.toString();
+    }
+
+    private static void byCause(StringBuilder sb, String name, String help, AtomicLongArray counts) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" counter\n");
+        for (Cause c : Cause.values()) {
+            sb.append(name).append("{cause=\"").append(c.label()).append("\"} ").append(counts.get(c.ordinal())).append('\n');
+        }
     }
 
     private static void gauge(StringBuilder sb, String name, String help, long value) {

@@ -2,7 +2,8 @@ package dev.linen.flaxd.install;
 
 import dev.linen.flaxd.FlaxdConfig;
 import dev.linen.flaxd.cluster.Peer;
-import dev.linen.flaxd.cluster.Peers;
+import dev.linen.flaxd.cluster.NodeRules;
+import dev.linen.ovs.flow.Ipv4Prefix;
 import dev.linen.ovs.db.OvsdbEndpoint;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,16 +35,19 @@ public record InstallCommand(Path binDir, Path confDir, Path pluginDir, java.uti
     }
 
     public void run(FlaxdConfig config, KubernetesClient client, Duration wait) throws IOException {
-        Node node = client.nodes().withName(config.nodeName())
-                .waitUntilCondition(n -> n != null && Peers.of(n).isPresent(), wait.toMillis(), TimeUnit.MILLISECONDS);
-        Peer self = Peers.of(node).orElseThrow();
+        Ipv4Prefix cluster = Ipv4Prefix.parse(config.clusterCidr());
+        Node node = client.nodes().withName(config.nodeName()).waitUntilCondition(
+                n -> n != null && NodeRules.check(n, cluster) instanceof NodeRules.Verdict.Usable,
+                wait.toMillis(), TimeUnit.MILLISECONDS);
+        Peer self = ((NodeRules.Verdict.Usable) NodeRules.check(node, cluster)).peer();
+        String podCidr = self.ipv4PodCidrs().get(0).toString();
         int mtu = Uplink.podMtu(InetAddress.ofLiteral(self.internalIp()));
         String socket = config.ovsdb() instanceof OvsdbEndpoint.UnixSocket u ? u.path().toString() : config.ovsdb().toString();
-        String text = CniInstaller.conflist(new CniInstaller.NodeNetwork(self.podCidrs().get(0), mtu,
+        String text = CniInstaller.conflist(new CniInstaller.NodeNetwork(podCidr, mtu,
                 config.tunnels().bridge(), config.datapathType(), socket, stateDir));
         boolean wroteConf = CniInstaller.writeIfChanged(confDir, CniInstaller.CONFLIST, text);
         boolean copied = PluginInstaller.install(pluginDir, binDir);
         LOG.info("install: conflist " + (wroteConf ? "written" : "unchanged") + ", plugin "
-                + (copied ? "installed" : "unchanged") + " (pod CIDR " + self.podCidrs().get(0) + ", MTU " + mtu + ")");
+                + (copied ? "installed" : "unchanged") + " (pod CIDR " + podCidr + ", MTU " + mtu + ")");
     }
 }

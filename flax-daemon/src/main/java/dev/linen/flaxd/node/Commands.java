@@ -1,18 +1,21 @@
 package dev.linen.flaxd.node;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.linen.ovs.proc.CommandException;
+import dev.linen.ovs.proc.ProcessRunner;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs node commands (iptables, ip, sysctl) as argv, never through a shell, optionally inside a
- * network namespace ({@code ip netns exec NS}: how tests and the lab give each node its own).
+ * network namespace ({@code ip netns exec NS}: how tests and the lab give each node its own),
+ * through the shared {@link ProcessRunner}: 30 s per command, whatever the command does with its
+ * output, and at most 8 MiB of output kept. A command that could not run or overran is a
+ * {@link NodeNetworkException} naming it; a non-zero exit is a {@link ProcessRunner.Result}.
  * Thread-safe.
  */
 public record Commands(List<String> prefix) {
-    private static final long TIMEOUT_SECONDS = 30;
+    private static final ProcessRunner RUNNER = new ProcessRunner(Duration.ofSeconds(30), 8 << 20);
 
     public Commands {
         prefix = List.copyOf(prefix);
@@ -26,42 +29,25 @@ public record Commands(List<String> prefix) {
         return new Commands(List.of("ip", "netns", "exec", netns));
     }
 
-    /** The outcome of a command. */
-    public record Result(int exit, String output) {
-        public boolean ok() {
-            return exit == 0;
-        }
-    }
-
-    public Result run(List<String> argv, String stdin) {
+    /** Runs {@code argv} with {@code stdin} as its input (none when empty). */
+    public ProcessRunner.Result run(List<String> argv, String stdin) {
         List<String> all = new ArrayList<>(prefix);
         all.addAll(argv);
         try {
-            Process p = new ProcessBuilder(all).redirectErrorStream(true).start();
-            try (var in = p.getOutputStream()) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new NodeNetworkException("timed out: " + all);
-            }
-            return new Result(p.exitValue(), out);
-        } catch (IOException e) {
-            throw new NodeNetworkException("cannot run " + all + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NodeNetworkException("interrupted: " + all);
+            return stdin.isEmpty() ? RUNNER.run(all) : RUNNER.run(all, stdin);
+        } catch (CommandException e) {
+            throw new NodeNetworkException(e.getMessage(), e);
         }
     }
 
-    public Result run(String... argv) {
+    /** Runs {@code argv} with no input. */
+    public ProcessRunner.Result run(String... argv) {
         return run(List.of(argv), "");
     }
 
-    /** Runs and requires success. */
+    /** Runs and requires success; returns the output. */
     public String must(String... argv) {
-        Result r = run(argv);
+        ProcessRunner.Result r = run(argv);
         if (!r.ok()) {
             throw new NodeNetworkException(String.join(" ", argv) + " failed: " + r.output().trim());
         }

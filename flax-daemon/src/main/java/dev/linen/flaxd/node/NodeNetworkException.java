@@ -5,4 +5,8 @@ public final class NodeNetworkException extends RuntimeException {
     public NodeNetworkException(String message) {
         super(message);
     }
+
+    public NodeNetworkException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -23,6 +23,7 @@ public final class FlowPlane implements AutoCloseable {
     private final FlowProgrammer programmer;
     private final Metrics metrics;
     private long messagesCounted;
+    private int lastTunnelPort;
 
     private FlowPlane(OpenFlowController controller, FlowProgrammer programmer, Metrics metrics) {
         this.controller = controller;
@@ -44,23 +45,53 @@ public final class FlowPlane implements AutoCloseable {
      * @throws IllegalStateException while {@code vxlan0} has no OpenFlow port yet (retried)
      */
     public void sync(OvsDatabase db, Optional<PipelineInput.Local> local, List<Peer> peers) {
-        int tunnelPort = db.ofport(TunnelSpec.FLOW_PORT).orElseThrow(
+        PipelineInput input = new PipelineInput(tunnelPort(db), local, peers);
+        counted(Metrics.Cause.FULL, () -> programmer.sync(db, input));
+    }
+
+    /**
+     * Programs only what a change of peers needs (their flows and a barrier); {@code peers} is the
+     * whole set after the change, used only when the bridge needs a new round. Idempotent.
+     */
+    public void peersChanged(OvsDatabase db, Optional<PipelineInput.Local> local,
+                             java.util.function.Supplier<List<Peer>> peers, List<Peer> removed, List<Peer> added) {
+        int port = lastTunnelPort > 0 ? lastTunnelPort : tunnelPort(db);
+        counted(Metrics.Cause.PEERS, () -> programmer.applyPeers(db, port, () -> new PipelineInput(port, local, peers.get()),
+                removed, added));
+    }
+
+    /** The periodic check: flow counts only; a new round when the bridge was changed behind flaxd's back. */
+    public void verify(OvsDatabase db, Optional<PipelineInput.Local> local, java.util.function.Supplier<List<Peer>> peers) {
+        int port = tunnelPort(db);
+        counted(Metrics.Cause.TICK, () -> programmer.verify(db, () -> new PipelineInput(port, local, peers.get())));
+    }
+
+    /**
+     * The tunnel port's OpenFlow number: one single-row OVSDB select on full syncs and checks; a
+     * change of peers reuses the last one read (a recreated port is seen by the next check).
+     */
+    private int tunnelPort(OvsDatabase db) {
+        lastTunnelPort = db.ofport(TunnelSpec.FLOW_PORT).orElseThrow(
                 () -> new IllegalStateException(TunnelSpec.FLOW_PORT + " has no OpenFlow port yet"));
+        return lastTunnelPort;
+    }
+
+    private void counted(Metrics.Cause cause, Runnable work) {
         try {
-            programmer.sync(db, new PipelineInput(tunnelPort, local, peers));
+            work.run();
         } finally {
             metrics.openflowConnected(programmer.switchConnected());
             metrics.flows(programmer.flows());
             long sent = programmer.messagesSent();
             // a reconnected switch counts from zero again
-            metrics.openflowMessages(sent >= messagesCounted ? sent - messagesCounted : sent);
+            metrics.openflowMessages(cause, sent >= messagesCounted ? sent - messagesCounted : sent);
             messagesCounted = sent;
         }
     }
 
     /** This node's pod range (its first IPv4 one) and gateway MAC, once its Node has a pod CIDR. */
     public static Optional<PipelineInput.Local> local(Optional<Peer> self) {
-        return self.flatMap(s -> Pipeline.ipv4(s.podCidrs()).stream().findFirst())
+        return self.flatMap(s -> s.ipv4PodCidrs().stream().findFirst())
                 .map(c -> new PipelineInput.Local(c, NodeNetwork.gatewayMac(c.toString())));
     }
 

@@ -30,6 +30,15 @@ public final class Pipeline {
 
     /** Every flow the bridge should have in this round; a flow's identity is {@link Flow#key()}. */
     public static List<Flow> flows(PipelineInput in, int round) {
+        List<Flow> out = baseFlows(in, round);
+        for (Peer p : in.peers()) {
+            out.addAll(peerFlows(p, in.tunnelPort(), round));
+        }
+        return out;
+    }
+
+    /** The flows that do not depend on any peer: table misses, classifier, tunnel ingress. */
+    public static List<Flow> baseFlows(PipelineInput in, int round) {
         List<Flow> out = new ArrayList<>();
         for (Table t : Table.values()) {
             out.add(new Flow(t.id(), 0, Cookies.of(round, Category.TABLE_MISS), List.of(), t.missActions()));
@@ -38,17 +47,21 @@ public final class Pipeline {
                 List.of(new Match.InPort(in.tunnelPort())), List.of(new Action.GotoTable(Table.TUNNEL_INGRESS.id()))));
         out.add(new Flow(Table.CLASSIFIER.id(), PRIORITY_HIGH, Cookies.of(round, Category.CLASSIFIER),
                 List.of(new Match.InPortLocal()), List.of(new Action.GotoTable(Table.ARP_RESPONDER.id()))));
-        for (Peer p : in.peers()) {
-            Ipv4Prefix remote = Ipv4Prefix.host(p.internalIp());
-            for (Ipv4Prefix cidr : ipv4(p.podCidrs())) {
-                out.add(arpReply(cidr, round));
-                out.add(toPeer(cidr, remote, in.tunnelPort(), round));
-            }
-        }
         in.local().ifPresent(l -> out.add(new Flow(Table.TUNNEL_INGRESS.id(), PRIORITY_HIGH,
                 Cookies.of(round, Category.TUNNEL_INGRESS),
                 List.of(new Match.Ip(), new Match.IpDst(l.podCidr())),
                 List.of(new Action.SetEth(Action.EthField.DST, l.gatewayMac()), new Action.OutputLocal()))));
+        return out;
+    }
+
+    /** One peer's flows: the ARP reply and the tunnel route for each of its IPv4 pod ranges. */
+    public static List<Flow> peerFlows(Peer p, int tunnelPort, int round) {
+        List<Flow> out = new ArrayList<>();
+        Ipv4Prefix remote = p.tunnelIp();
+        for (Ipv4Prefix cidr : p.ipv4PodCidrs()) {
+            out.add(arpReply(cidr, round));
+            out.add(toPeer(cidr, remote, tunnelPort, round));
+        }
         return out;
     }
 
@@ -72,16 +85,5 @@ public final class Pipeline {
                 List.of(new Match.Ip(), new Match.IpDst(cidr)),
                 List.of(new Action.SetEth(Action.EthField.SRC, VIRTUAL_MAC), new Action.SetTunDst(remote),
                         new Action.Output(tunnelPort)));
-    }
-
-    /** The IPv4 ranges among a node's pod CIDRs (IPv6 ones are not tunnelled by this pipeline). */
-    static List<Ipv4Prefix> ipv4(List<String> cidrs) {
-        List<Ipv4Prefix> out = new ArrayList<>();
-        for (String c : cidrs) {
-            if (!c.contains(":")) {
-                out.add(Ipv4Prefix.parse(c));
-            }
-        }
-        return out;
     }
 }

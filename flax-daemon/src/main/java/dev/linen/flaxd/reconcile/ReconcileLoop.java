@@ -1,30 +1,32 @@
 package dev.linen.flaxd.reconcile;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one thread that reconciles: it takes keys from the {@link WorkQueue}, runs the reconciler,
- * and on failure puts the key back with backoff. The reconciler compares the whole desired state
- * with the actual one, so keys due together are answered by one round (a burst of 1000 Node events
- * is one reconcile, not 1000). Start and stop once each, in that order.
+ * The one thread that reconciles: it takes the keys that are due from the {@link WorkQueue} as one
+ * batch, runs the reconciler on the batch, and on failure puts the batch's keys back with backoff
+ * (the reconciler itself decides what a retry redoes). A burst of 1000 Node events is one
+ * reconcile of 1000 keys, not 1000 reconciles. Start and stop once each, in that order.
  */
 public final class ReconcileLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReconcileLoop.class.getName());
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final WorkQueue queue;
-    private final Consumer<String> reconciler;
+    private final Consumer<Set<String>> reconciler;
     private final Thread thread;
     private final AtomicLong successes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean running = true;
 
-    public ReconcileLoop(WorkQueue queue, Consumer<String> reconciler) {
+    public ReconcileLoop(WorkQueue queue, Consumer<Set<String>> reconciler) {
         this.queue = queue;
         this.reconciler = reconciler;
         this.thread = Thread.ofPlatform().name("flaxd-reconcile").daemon().unstarted(this::run);
@@ -39,11 +41,10 @@ public final class ReconcileLoop implements AutoCloseable {
             try {
                 Optional<String> key = queue.take(POLL);
                 if (key.isPresent()) {
-                    // the reconciler looks at the whole state, so one round answers every due key
-                    for (String covered : queue.drainDue()) {
-                        queue.forget(covered);
-                    }
-                    reconcileOne(key.get());
+                    Set<String> batch = new LinkedHashSet<>();
+                    batch.add(key.get());
+                    batch.addAll(queue.drainDue());
+                    reconcileBatch(batch);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -52,15 +53,19 @@ public final class ReconcileLoop implements AutoCloseable {
         }
     }
 
-    private void reconcileOne(String key) {
+    private void reconcileBatch(Set<String> batch) {
         try {
-            reconciler.accept(key);
-            queue.forget(key);
+            reconciler.accept(batch);
+            batch.forEach(queue::forget);
             successes.incrementAndGet();
         } catch (RuntimeException e) {
             failures.incrementAndGet();
-            Duration delay = queue.retry(key);
-            LOG.log(Level.WARNING, "reconcile of " + key + " failed, retrying in " + delay.toMillis() + " ms: " + e);
+            Duration delay = Duration.ZERO;
+            for (String key : batch) {
+                delay = queue.retry(key);
+            }
+            String what = batch.size() == 1 ? batch.iterator().next() : batch.size() + " keys";
+            LOG.log(Level.WARNING, "reconcile of " + what + " failed, retrying in " + delay.toMillis() + " ms: " + e);
         }
     }
 

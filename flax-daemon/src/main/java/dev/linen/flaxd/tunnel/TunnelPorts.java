@@ -80,4 +80,30 @@ public final class TunnelPorts {
         int changes = toEnsure.size() + toDelete.size();
         return changes;
     }
+
+    /**
+     * Per-node mode, a change of peers alone: ensures the added peers' ports (one transaction; the
+     * ODL adapter reads only to skip what already matches) and deletes the removed peers' ports that
+     * no remaining peer needs (one transaction). Flow mode needs nothing. Idempotent. Returns the
+     * number of ports touched.
+     */
+    public int applyPeers(OvsDatabase db, Collection<Peer> removed, Collection<Peer> added) {
+        if (spec.mode() == TunnelMode.FLOW) {
+            return 0;
+        }
+        Map<String, VxlanPortSpec> want = desired(added);
+        List<String> toDelete = new java.util.ArrayList<>();
+        for (String name : desired(removed).keySet()) {
+            if (!want.containsKey(name)) {
+                toDelete.add(name);
+            }
+        }
+        if (!want.isEmpty()) {
+            db.ensureVxlanPorts(spec.bridge(), List.copyOf(want.values()));
+        }
+        if (!toDelete.isEmpty()) {
+            db.deletePorts(spec.bridge(), toDelete);
+        }
+        return want.size() + toDelete.size();
+    }
 }

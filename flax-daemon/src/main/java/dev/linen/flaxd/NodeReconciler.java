@@ -1,0 +1,251 @@
+package dev.linen.flaxd;
+
+import dev.linen.flaxd.bridge.BridgeReconciler;
+import dev.linen.flaxd.cluster.NodeRules;
+import dev.linen.flaxd.cluster.NodeWatcher;
+import dev.linen.flaxd.cluster.Peer;
+import dev.linen.flaxd.cluster.PeerTable;
+import dev.linen.flaxd.http.Metrics;
+import dev.linen.flaxd.node.NodeNetwork;
+import dev.linen.flaxd.pipeline.FlowPlane;
+import dev.linen.flaxd.pipeline.PipelineInput;
+import dev.linen.flaxd.tunnel.TunnelPorts;
+import dev.linen.ovs.db.OvsDatabase;
+import dev.linen.ovs.db.OvsdbUnavailableException;
+import dev.linen.ovs.flow.Ipv4Prefix;
+import io.fabric8.kubernetes.api.model.Node;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * One reconcile of a batch of keys, the one place that decides what is trusted and which concern
+ * does what. Nothing is changed before the Node cache has held a complete list: until then OVS keeps
+ * forwarding with whatever a previous flaxd left. Then:
+ * <ul>
+ * <li>{@link #FULL} (start, a new OVSDB session, a failed reconcile, the slow periodic pass): every
+ *     Node is checked again from the cache, and every concern is compared whole with what it
+ *     manages (bridge ports read, flows diffed and counted);</li>
+ * <li>node names (informer events): only those Nodes are checked, and only their peers' tunnel
+ *     ports or flows are sent: O(changed), not O(cluster);</li>
+ * <li>{@link #TICK} (every 2 s): the cheap checks: node plumbing (iptables chains, route, sysctl),
+ *     the bridge's attachment to the Linux bridge, one single-row OVSDB select (a dead session or a
+ *     deleted bridge shows), in flow mode the bridge's ports and two flow counts. No O(N) read: in
+ *     per-node mode a hand-deleted tunnel port is repaired by the next full pass.</li>
+ * </ul>
+ * A failed reconcile makes the next one {@link #FULL}. Runs on the reconcile thread alone.
+ */
+public final class NodeReconciler implements Consumer<Set<String>> {
+    private static final Logger LOG = Logger.getLogger(NodeReconciler.class.getName());
+    public static final String FULL = "*";
+    public static final String TICK = "~";
+
+    private final NodeWatcher watcher;
+    private final PeerTable table;
+    private final Ipv4Prefix clusterCidr;
+    private final BridgeReconciler bridge;
+    private final String bridgeName;
+    private final NodeNetwork node;
+    private final TunnelPorts tunnels;
+    private final Optional<FlowPlane> flows;
+    private final Metrics metrics;
+    private boolean needFull = true;
+    private long sessionsSeen;
+    private volatile boolean fullDone;
+
+    public NodeReconciler(NodeWatcher watcher, PeerTable table, Ipv4Prefix clusterCidr, BridgeReconciler bridge,
+                          String bridgeName, NodeNetwork node, TunnelPorts tunnels, Optional<FlowPlane> flows,
+                          Metrics metrics) {
+        this.watcher = watcher;
+        this.table = table;
+        this.clusterCidr = clusterCidr;
+        this.bridge = bridge;
+        this.bridgeName = bridgeName;
+        this.node = node;
+        this.tunnels = tunnels;
+        this.flows = flows;
+        this.metrics = metrics;
+    }
+
+    private volatile Optional<String> selfProblem = Optional.of("this node's Node has no pod CIDR or InternalIP yet");
+
+    /** What keeps this node from carrying pods, as of the last reconcile (readable from any thread). */
+    public Optional<String> selfProblem() {
+        return selfProblem;
+    }
+
+    /** True once a full reconcile of a complete Node list succeeded. */
+    public boolean fullDone() {
+        return fullDone;
+    }
+
+    @Override
+    public void accept(Set<String> batch) {
+        metrics.informer(watcher.hasSynced(), watcher.isWatching());
+        if (!watcher.hasSynced()) {
+            return; // an incomplete view: change nothing (the sync's completion queues FULL)
+        }
+        long start = System.nanoTime();
+        try {
+            reconcile(batch);
+            metrics.reconciled(true, System.nanoTime() - start);
+        } catch (OvsdbUnavailableException e) {
+            bridge.sessionFailed();
+            failed(start);
+            throw e;
+        } catch (RuntimeException e) {
+            failed(start);
+            throw e;
+        } finally {
+            metrics.rejections(table.rejectedByReason(), table.rejectionsLogged());
+            selfProblem = table.self().isPresent() ? Optional.empty()
+                    : Optional.of(table.selfRejection().map(r -> "this node's own " + r.describe())
+                            .orElse("this node's Node has no pod CIDR or InternalIP yet"));
+            metrics.peers(table.size());
+        }
+    }
+
+    private void failed(long start) {
+        needFull = true;
+        metrics.reconciled(false, System.nanoTime() - start);
+    }
+
+    private void reconcile(Set<String> batch) {
+        OvsDatabase db = bridge.session();
+        if (bridge.sessions() != sessionsSeen) {
+            sessionsSeen = bridge.sessions();
+            needFull = true;
+        }
+        if (needFull || batch.contains(FULL)) {
+            counted(db, Metrics.Cause.FULL, () -> full(db));
+            needFull = false;
+            fullDone = true;
+            return;
+        }
+        boolean selfChanged = counted(db, Metrics.Cause.PEERS, () -> changed(db, batch));
+        if (selfChanged) {
+            counted(db, Metrics.Cause.FULL, () -> full(db));
+            return;
+        }
+        if (batch.contains(TICK)) {
+            counted(db, Metrics.Cause.TICK, () -> tick(db));
+        }
+    }
+
+    private void counted(OvsDatabase db, Metrics.Cause cause, Runnable work) {
+        counted(db, cause, () -> {
+            work.run();
+            return true;
+        });
+    }
+
+    /** Runs {@code work}, charging the OVSDB transactions it sent to {@code cause}. */
+    private <T> T counted(OvsDatabase db, Metrics.Cause cause, java.util.function.Supplier<T> work) {
+        long before = db.transactions();
+        try {
+            return work.get();
+        } finally {
+            metrics.ovsdbTransactions(cause, db.transactions() - before);
+        }
+    }
+
+    /** Applies the named Nodes' changes; true when this node's own Node changed (a full pass follows). */
+    private boolean changed(OvsDatabase db, Set<String> batch) {
+        Map<String, Optional<Peer>> before = new LinkedHashMap<>();
+        boolean selfChanged = false;
+        for (String name : batch) {
+            if (name.equals(FULL) || name.equals(TICK)) {
+                continue;
+            }
+            PeerTable.Delta d = table.update(name, watcher.node(name).map(this::verdict));
+            d.removed().forEach(p -> before.putIfAbsent(p.name(), Optional.of(p)));
+            d.added().forEach(p -> before.putIfAbsent(p.name(), Optional.empty()));
+            selfChanged |= d.selfChanged();
+        }
+        if (selfChanged) {
+            return true;
+        }
+        List<Peer> removed = new java.util.ArrayList<>();
+        List<Peer> added = new java.util.ArrayList<>();
+        before.forEach((name, old) -> {
+            Optional<Peer> now = table.peer(name);
+            if (!now.equals(old)) {
+                old.ifPresent(removed::add);
+                now.ifPresent(added::add);
+            }
+        });
+        if (!removed.isEmpty() || !added.isEmpty()) {
+            tunnels.applyPeers(db, removed, added);
+            flows.ifPresent(f -> f.peersChanged(db, local(), table::peers, removed, added));
+            LOG.fine("peers changed: -" + removed.size() + " +" + added.size());
+        }
+        return false;
+    }
+
+    private NodeRules.Verdict verdict(Node n) {
+        return NodeRules.check(n, clusterCidr);
+    }
+
+    /** Everything compared whole: the Node list from the cache, ports read, flows diffed. */
+    private void full(OvsDatabase db) {
+        // oldest first: in a clash the Node that was there first keeps its range or address
+        List<Node> nodes = new java.util.ArrayList<>(watcher.nodes());
+        nodes.sort(java.util.Comparator.comparing((Node n) -> String.valueOf(n.getMetadata().getCreationTimestamp()))
+                .thenComparing(n -> n.getMetadata().getName()));
+        Map<String, NodeRules.Verdict> all = new LinkedHashMap<>();
+        for (Node n : nodes) {
+            all.put(n.getMetadata().getName(), verdict(n));
+        }
+        table.replaceAll(all);
+        bridge.ensure(db);
+        plumbing();
+        List<Peer> peers = table.peers();
+        int changes = tunnels.sync(db, peers);
+        if (changes > 0) {
+            LOG.info("tunnel ports changed: " + changes);
+        }
+        flows.ifPresent(f -> f.sync(db, local(), peers));
+        metrics.tunnelPorts(flows.isPresent() ? 1 : peers.size());
+    }
+
+    /** The periodic cheap checks (see the class comment). */
+    private void tick(OvsDatabase db) {
+        plumbing();
+        // one single-row select: a dead session throws here (and is reopened), a deleted bridge shows
+        if (db.ofport(bridgeName).isEmpty()) {
+            LOG.warning("bridge " + bridgeName + " is gone from OVSDB: full sync");
+            full(db);
+            return;
+        }
+        if (flows.isPresent()) {
+            if (tunnels.sync(db, List.of()) > 0) {
+                flows.get().sync(db, local(), table.peers());
+            } else {
+                flows.get().verify(db, local(), table::peers);
+            }
+        }
+    }
+
+    /** Node rules for this node's pod range (once known), the gateway MAC, the bridge attachment. */
+    private void plumbing() {
+        Optional<Ipv4Prefix> local = table.self().flatMap(s -> s.ipv4PodCidrs().stream().findFirst());
+        if (local.isPresent()) {
+            List<String> repaired = node.ensure(local.get().toString());
+            if (!repaired.isEmpty()) {
+                LOG.info("node plumbing set up or repaired: " + String.join(", ", repaired));
+            }
+        }
+        if (flows.isPresent()) {
+            local().ifPresent(l -> node.ensureGatewayMac(l.gatewayMac()));
+        }
+        node.ensureAttached(bridgeName);
+    }
+
+    private Optional<PipelineInput.Local> local() {
+        return FlowPlane.local(table.self());
+    }
+}
