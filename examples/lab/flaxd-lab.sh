@@ -216,11 +216,12 @@ vswitchd_restart() {
 }
 
 # what flaxd keeps on a node: br0's ports, its flows without cookies (a new round rewrites them in
-# place), flaxd's iptables rules
+# place), its iptables rules, the routes
 node_state() { # node
   ovs-vsctl --db="unix:$lab/$1/ovs/db.sock" --timeout=5 list-ports br0 | sort || true
   ofctl "$1" --no-stats dump-flows br0 | sed -E 's/^ *cookie=0x[0-9a-f]+, //; s/^ +//' | sort || true
   ip netns exec "$1" iptables-save | grep '^-A LINEN' | sort || true
+  ip -n "$1" -4 route show || true
 }
 
 state_count() { # state file: its tunnel ports (per-node) or flows (flow mode), counted
@@ -291,7 +292,7 @@ api_outage() {
     [ -f "$lab/$ns.now" ] && counts="$counts$ns $(state_count "$lab/$ns.before") -> $(state_count "$lab/$ns.now"), "
   done
   if [ -z "$changed" ] && [ "$samples" -ge 10 ]; then ok=1; else ok=0; fi
-  row "  OVS and rules unchanged" "$ok" "${changed:-$counts$samples samples}"
+  row "  OVS, iptables, routes unchanged" "$ok" "${changed:-$counts$samples samples}"
   if [ "${r%% *}" = 503 ] && [[ "${r#* }" == "not ready"* ]]; then ok=1; else ok=0; fi
   row "  restarted flaxd /readyz" "$ok" "$r"
   api_back

@@ -32,7 +32,8 @@ final class FaultDispatcher extends KubernetesCrudDispatcher {
             nodeLists.incrementAndGet();
             NodeListFault fault = faults.poll();
             if (fault != null) {
-                System.err.println("mock API: Node list answered with fault " + fault.word() + ": " + request.getPath());
+                System.err.println("mock API: Node list answered with fault " + fault.word() + ": "
+                        + request.getPath());
                 return answer(fault);
             }
         }

@@ -34,7 +34,8 @@ public final class MockApi {
             System.exit(2);
             return;
         }
-        try (MockApiServer server = MockApiServer.start(InetAddress.getByName(args[0]), Integer.parseInt(args[1]), faults);
+        InetAddress host = InetAddress.getByName(args[0]);
+        try (MockApiServer server = MockApiServer.start(host, Integer.parseInt(args[1]), faults);
              KubernetesClient client = server.adminClient()) {
             for (int i = 2; i < args.length; i++) {
                 add(client, args[i]);

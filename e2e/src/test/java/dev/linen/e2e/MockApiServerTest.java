@@ -77,7 +77,8 @@ class MockApiServerTest {
 
     @Test
     void aPlainHttpClientSeesTheStatusBody() throws Exception {
-        try (MockApiServer api = MockApiServer.start(InetAddress.getLoopbackAddress(), 0, List.of(NodeListFault.HTTP_500))) {
+        try (MockApiServer api = MockApiServer.start(InetAddress.getLoopbackAddress(), 0,
+                List.of(NodeListFault.HTTP_500))) {
             HttpResponse<String> first = get(api, "/api/v1/nodes?limit=500");
             assertEquals(500, first.statusCode());
             assertTrue(first.body().contains("\"kind\":\"Status\""), first.body());
@@ -93,7 +94,8 @@ class MockApiServerTest {
     void onlyNodeListsAreFaulted() {
         assertTrue(FaultDispatcher.isNodeList(request(HttpMethod.GET, "/api/v1/nodes")));
         assertTrue(FaultDispatcher.isNodeList(request(HttpMethod.GET, "/api/v1/nodes?resourceVersion=0&limit=500")));
-        assertFalse(FaultDispatcher.isNodeList(request(HttpMethod.GET, "/api/v1/nodes?allowWatchBookmarks=true&watch=true")));
+        assertFalse(FaultDispatcher.isNodeList(
+                request(HttpMethod.GET, "/api/v1/nodes?allowWatchBookmarks=true&watch=true")));
         assertFalse(FaultDispatcher.isNodeList(request(HttpMethod.GET, "/api/v1/nodes/n1")));
         assertFalse(FaultDispatcher.isNodeList(request(HttpMethod.POST, "/api/v1/nodes")));
         assertFalse(FaultDispatcher.isNodeList(request(HttpMethod.GET, "/api/v1/namespaces/default/pods")));

@@ -126,7 +126,7 @@ class ApiOutageOpenFlowIT {
             assertContains(before, now, "the bridge");
             assertContains(rules, nodeRules(), "the node rules");
             if (!created && api.nodeLists() >= 1) {
-                admin.nodes().resource(FlaxdTunnelsTest.node(N4.name(), N4.podCidrs().get(0), N4.internalIp())).create();
+                create(admin, N4);
                 created = true;
             }
             HttpResponse<String> readyz = get(flaxd, "/readyz");
@@ -177,11 +177,16 @@ class ApiOutageOpenFlowIT {
         }
     }
 
+    /** node-1 (this node) and these peers. */
     private static void cluster(KubernetesClient admin, Peer... peers) {
         admin.nodes().resource(FlaxdTunnelsTest.node("node-1", "10.244.1.0/24", "10.99.0.11")).create();
         for (Peer p : peers) {
-            admin.nodes().resource(FlaxdTunnelsTest.node(p.name(), p.podCidrs().get(0), p.internalIp())).create();
+            create(admin, p);
         }
+    }
+
+    private static void create(KubernetesClient admin, Peer p) {
+        admin.nodes().resource(FlaxdTunnelsTest.node(p.name(), p.podCidrs().get(0), p.internalIp())).create();
     }
 
     /**
@@ -226,7 +231,8 @@ class ApiOutageOpenFlowIT {
         int tunnel = Integer.parseInt(OVS.vsctl("get", "interface", "vxlan0", "ofport"));
         var local = new PipelineInput.Local(Ipv4Prefix.parse("10.244.1.0/24"), NodeNetwork.gatewayMac("10.244.1.0/24"));
         return Pipeline.flows(new PipelineInput(tunnel, Optional.of(local), List.of(peers)), 1).stream()
-                .map(Flow::toString).map(ApiOutageOpenFlowIT::withoutCookie).collect(Collectors.toCollection(TreeSet::new));
+                .map(Flow::toString).map(ApiOutageOpenFlowIT::withoutCookie)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** flaxd's iptables rules in the node's namespace. */
