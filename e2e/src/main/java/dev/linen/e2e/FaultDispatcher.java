@@ -1,6 +1,6 @@
 package dev.linen.e2e;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.List;
@@ -9,19 +9,21 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * fabric8's CRUD dispatcher with faults on Node LIST requests ({@code GET /api/v1/nodes}, not a
- * watch, not a single Node): the first lists get the planned faults in order, later ones are
- * answered from the store. Every other request is answered as the CRUD dispatcher does.
- * Thread-safe (requests arrive on the server's event loops).
+ * Faults on Node LIST requests ({@code GET /api/v1/nodes}, not a watch, not a single Node; each
+ * page of a paged list is one request) in front of the API's store: the first lists get the
+ * planned faults in order; later ones, and every other request, go to the store. Thread-safe
+ * (requests arrive on the server's event loops).
  */
-final class FaultDispatcher extends KubernetesCrudDispatcher {
+final class FaultDispatcher extends Dispatcher {
     private static final String NODES = "/api/v1/nodes";
+    private final Dispatcher store;
     private final Queue<NodeListFault> faults;
     private final Runnable dropConnections;
     private final AtomicInteger nodeLists = new AtomicInteger();
 
     /** {@code dropConnections} resets every open client connection (what {@code drop} does). */
-    FaultDispatcher(List<NodeListFault> faults, Runnable dropConnections) {
+    FaultDispatcher(Dispatcher store, List<NodeListFault> faults, Runnable dropConnections) {
+        this.store = store;
         this.faults = new ConcurrentLinkedQueue<>(faults);
         this.dropConnections = dropConnections;
     }
@@ -37,7 +39,17 @@ final class FaultDispatcher extends KubernetesCrudDispatcher {
                 return answer(fault);
             }
         }
-        return super.dispatch(request);
+        return store.dispatch(request);
+    }
+
+    @Override
+    public void shutdown() {
+        store.shutdown();
+    }
+
+    @Override
+    public void releaseResources() {
+        store.releaseResources();
     }
 
     private MockResponse answer(NodeListFault fault) {

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The lab's Kubernetes API: fabric8's mock server in CRUD mode (real HTTP, real watches; a stand-in
- * because no kube-apiserver can be installed here). It binds HOST:PORT, creates the Nodes given as
+ * because no kube-apiserver can be installed here), paging lists as the apiserver does
+ * ({@link PagingCrudDispatcher}). It binds HOST:PORT, creates the Nodes given as
  * {@code name=podCIDR=InternalIP}, prints "ready", then reads commands from stdin until it closes:
  * {@code add name=podCIDR=InternalIP} and {@code del name}. With {@code MOCKAPI_NODE_IMAGES=N} every
  * Node also lists N container images in its status, as a kubelet does (at most 50 by default), so

@@ -1,10 +1,10 @@
 package dev.linen.e2e;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * fabric8's mock Kubernetes API in CRUD mode (real HTTP, real watches: the one stand-in, no
- * kube-apiserver can be installed here), optionally with faults on its first Node lists. Without
+ * kube-apiserver can be installed here), paging lists as the apiserver does
+ * ({@link PagingCrudDispatcher}), optionally with faults on its first Node lists. Without
  * faults the server itself listens on the given address; with faults a {@link TcpFront} listens
  * there and the server on loopback behind it, so that a {@code drop} can reset connections.
  * Start once, close once; the accessors are thread-safe.
@@ -39,12 +40,12 @@ public final class MockApiServer implements AutoCloseable {
      */
     public static MockApiServer start(InetAddress host, int port, List<NodeListFault> faults) throws IOException {
         if (faults.isEmpty()) {
-            KubernetesMockServer server = crud(new KubernetesCrudDispatcher());
+            KubernetesMockServer server = crud(new PagingCrudDispatcher());
             server.init(host, port);
             return new MockApiServer(server, Optional.empty(), Optional.empty(), url(host, server.getPort()));
         }
         TcpFront front = TcpFront.bind(new InetSocketAddress(host, port));
-        FaultDispatcher dispatcher = new FaultDispatcher(faults, front::resetAll);
+        FaultDispatcher dispatcher = new FaultDispatcher(new PagingCrudDispatcher(), faults, front::resetAll);
         KubernetesMockServer server = crud(dispatcher);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try {
@@ -57,7 +58,7 @@ public final class MockApiServer implements AutoCloseable {
         return new MockApiServer(server, Optional.of(dispatcher), Optional.of(front), url(host, front.port()));
     }
 
-    private static KubernetesMockServer crud(KubernetesCrudDispatcher dispatcher) {
+    private static KubernetesMockServer crud(Dispatcher dispatcher) {
         return new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     }
 

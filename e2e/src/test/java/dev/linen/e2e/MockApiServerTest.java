@@ -76,13 +76,19 @@ class MockApiServerTest {
     }
 
     @Test
-    void aPlainHttpClientSeesTheStatusBody() throws Exception {
+    void aPlainHttpClientSeesTheStatusBodyThenPagedLists() throws Exception {
         try (MockApiServer api = MockApiServer.start(InetAddress.getLoopbackAddress(), 0,
-                List.of(NodeListFault.HTTP_500))) {
+                List.of(NodeListFault.HTTP_500));
+             KubernetesClient admin = api.adminClient()) {
+            for (String name : List.of("n1", "n2")) {
+                admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+            }
             HttpResponse<String> first = get(api, "/api/v1/nodes?limit=500");
             assertEquals(500, first.statusCode());
             assertTrue(first.body().contains("\"kind\":\"Status\""), first.body());
-            assertEquals(200, get(api, "/api/v1/nodes").statusCode());
+            HttpResponse<String> page = get(api, "/api/v1/nodes?limit=1");
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("\"continue\":"), "the store behind the faults pages: " + page.body());
         }
     }
 

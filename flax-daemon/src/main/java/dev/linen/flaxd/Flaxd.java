@@ -46,7 +46,8 @@ public final class Flaxd implements AutoCloseable {
     private final FlaxdConfig config;
     private final KubernetesClient client;
     private final Commands commands;
-    private final WorkQueue queue = new WorkQueue(Duration.ofMillis(100), Duration.ofSeconds(30));
+    /** Retries back off to one tick at most: what fails is local (OVSDB, OVS), and cheap to try again. */
+    private final WorkQueue queue = new WorkQueue(Duration.ofMillis(100), TICK);
     private final Metrics metrics = new Metrics();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("flaxd-timers").daemon().unstarted(r));
@@ -69,12 +70,13 @@ public final class Flaxd implements AutoCloseable {
      * list, then starts the loop anyway: it changes nothing until that list is in.
      */
     public void start(Duration syncTimeout) throws InterruptedException, java.io.IOException {
+        bridge = new BridgeReconciler(config.ovsdb(), this::bridgeSpec, metrics);
         if (config.tunnels().mode() == TunnelMode.FLOW) {
+            // only the bridge whose datapath id OVSDB shows is admitted as the switch
             flowPlane = Optional.of(FlowPlane.start(config.openflow(),
                     BridgeSpec.of(config.tunnels().bridge(), config.datapathType()),
-                    () -> queue.add(NodeReconciler.FULL), metrics));
+                    () -> queue.add(NodeReconciler.FULL), metrics, bridge::current));
         }
-        bridge = new BridgeReconciler(config.ovsdb(), this::bridgeSpec, metrics);
         watcher = new NodeWatcher(client, queue);
         PeerTable table = new PeerTable(config.nodeName());
         NodeNetwork node = new NodeNetwork(commands, IptablesBackend.detect(commands, config.iptables()),

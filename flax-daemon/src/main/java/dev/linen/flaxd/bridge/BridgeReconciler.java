@@ -74,6 +74,11 @@ public final class BridgeReconciler implements AutoCloseable {
         }
     }
 
+    /** The live session, if any, without opening one (safe from any thread). */
+    public java.util.Optional<OvsDatabase> current() {
+        return java.util.Optional.ofNullable(db);
+    }
+
     public boolean connected() {
         return db != null;
     }

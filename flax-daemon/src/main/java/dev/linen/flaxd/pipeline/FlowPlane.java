@@ -31,10 +31,16 @@ public final class FlowPlane implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    /** Listens on {@code address}; {@code wake} is called when the bridge connects or goes. */
-    public static FlowPlane start(InetSocketAddress address, BridgeSpec bridge, Runnable wake, Metrics metrics) {
+    /**
+     * Listens on {@code address}; {@code wake} is called when the bridge connects or goes. Only the
+     * bridge itself is admitted, one connection at a time: the datapath id {@code ovsdb}'s session
+     * shows for it (none while there is no session); any other client is closed unheard.
+     */
+    public static FlowPlane start(InetSocketAddress address, BridgeSpec bridge, Runnable wake, Metrics metrics,
+                                  java.util.function.Supplier<Optional<OvsDatabase>> ovsdb) {
         FlowProgrammer programmer = new FlowProgrammer(bridge, wake);
-        OpenFlowController controller = OpenFlowControllers.listen(ControllerSpec.on(address), programmer);
+        OpenFlowController controller = OpenFlowControllers.listen(ControllerSpec.on(address, () -> ovsdb.get()
+                .map(db -> db.datapathId(bridge.name())).orElse(java.util.OptionalLong.empty())), programmer);
         return new FlowPlane(controller, programmer, metrics);
     }
 

@@ -33,7 +33,8 @@ class InstallCommandTest {
         Files.createDirectories(src.resolve("linen-runtime/lib"));
         Files.writeString(src.resolve("linen"), "#!/bin/sh\n");
         Files.writeString(src.resolve("linen-runtime/lib/a.jar"), "jar");
-        FlaxdConfig config = FlaxdConfig.fromEnv(Map.of("NODE_NAME", "node-7", "FLAXD_DATAPATH_TYPE", "netdev"));
+        FlaxdConfig config = FlaxdConfig.fromEnv(Map.of("NODE_NAME", "node-7", "FLAXD_DATAPATH_TYPE", "netdev",
+                "FLAXD_CLUSTER_CIDR", "10.244.0.0/16"));
         new InstallCommand(dir.resolve("bin"), dir.resolve("net.d"), src, java.util.Optional.empty()).run(config, client, Duration.ofSeconds(10));
 
         JsonNode c = new ObjectMapper().readTree(dir.resolve("net.d/10-linen.conflist").toFile());

@@ -2,6 +2,7 @@ package dev.linen.ovs.db;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The operations Linen needs from an OVSDB server (the Open_vSwitch database).
@@ -44,6 +45,13 @@ public interface OvsDatabase extends AutoCloseable {
 
     /** The bridge as stored, or empty when there is no such bridge. Read-only. */
     Optional<BridgeInfo> bridge(String name);
+
+    /**
+     * The bridge's OpenFlow datapath id, as ovs-vswitchd reports it in {@code Bridge.datapath_id}
+     * (16 hex digits, what a switch sends in its features reply). Empty when there is no such bridge
+     * or ovs-vswitchd has not set it yet. Read-only: one transaction reading one column of one row.
+     */
+    OptionalLong datapathId(String bridge);
 
     /** The ports of the bridge with their interfaces' types and options; empty if no bridge. */
     List<PortInfo> listPorts(String bridge);

@@ -132,6 +132,31 @@ class OvsDatabaseTest {
         }
     }
 
+    /** The datapath id ovs-vswitchd assigned, as ovs-ofctl reports it; empty for a missing bridge. */
+    @Test
+    void datapathIdIsTheOneTheSwitchReports() {
+        try (OvsDatabase db = connect()) {
+            db.ensureBridge(BridgeSpec.of("tb7", "netdev"));
+            // ovs-vswitchd writes the column shortly after the bridge appears
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (db.datapathId("tb7").isEmpty() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            String shown = OVS.ofctl("show", "tb7").lines().findFirst().orElseThrow();
+            String hex = shown.substring(shown.indexOf("dpid:") + 5).trim();
+            assertEquals(16, hex.length(), shown);
+            assertEquals(java.util.OptionalLong.of(Long.parseUnsignedLong(hex, 16)), db.datapathId("tb7"));
+            OVS.vsctl("set", "bridge", "tb7", "other_config:datapath-id=00000000000beef7");
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (db.datapathId("tb7").orElse(0) != 0xbeef7L && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(java.util.OptionalLong.of(0xbeef7L), db.datapathId("tb7"), "follows a changed datapath id");
+            assertTrue(db.datapathId("no-such-br").isEmpty());
+            db.deleteBridge("tb7");
+        }
+    }
+
     @Test
     void portOnAMissingBridgeFails() {
         try (OvsDatabase db = connect()) {

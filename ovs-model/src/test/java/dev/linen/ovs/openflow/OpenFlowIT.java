@@ -11,6 +11,10 @@ import dev.linen.ovs.flow.Flow;
 import dev.linen.ovs.flow.Ipv4Prefix;
 import dev.linen.ovs.flow.MacAddress;
 import dev.linen.ovs.flow.Match;
+import dev.linen.ovs.db.OvsDatabase;
+import dev.linen.ovs.db.OvsDatabases;
+import dev.linen.ovs.db.OvsdbEndpoint;
+import dev.linen.ovs.testing.ForeignOpenFlowClient;
 import dev.linen.ovs.testing.PrivateOvsExtension;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,7 +39,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Our controller (openflowjava adapter) against a real OVS bridge: handshake, flows written as our
  * values and read back with ovs-ofctl, errors charged to the flow that caused them, delete by
- * cookie, a large burst under the in-flight bound, and a new session after ovs-vswitchd restarts.
+ * cookie, a large burst under the in-flight bound, a new session after ovs-vswitchd restarts, and
+ * admission: only the bridge whose datapath id OVSDB shows, one session at a time, and no
+ * connection outlives the handshake deadline without being admitted.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenFlowIT {
@@ -44,13 +51,17 @@ class OpenFlowIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final LinkedBlockingQueue<FlowSwitch> CONNECTED = new LinkedBlockingQueue<>();
     private static final LinkedBlockingQueue<FlowSwitch> GONE = new LinkedBlockingQueue<>();
+    private static final Duration HANDSHAKE = Duration.ofSeconds(3);
     private static OpenFlowController controller;
+    private static OvsDatabase db;
     private static FlowSwitch sw;
 
     @BeforeAll
     static void connect() throws Exception {
+        db = OvsDatabases.connect(new OvsdbEndpoint.UnixSocket(OVS.socket()), WAIT);
         controller = OpenFlowControllers.listen(
-                new ControllerSpec(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Duration.ofSeconds(15), 300),
+                new ControllerSpec(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        () -> db.datapathId(BR), Duration.ofSeconds(15), HANDSHAKE, 300),
                 new SwitchListener() {
                     @Override
                     public void connected(FlowSwitch s) {
@@ -63,16 +74,24 @@ class OpenFlowIT {
                     }
                 });
         OVS.vsctl("add-br", BR, "--", "set", "bridge", BR, "datapath_type=netdev", "protocols=OpenFlow13",
-                "fail_mode=secure", "--", "set-controller", BR, "tcp:127.0.0.1:" + controller.address().getPort(),
-                "--", "set", "controller", BR, "connection_mode=out-of-band", "max_backoff=1000");
+                "fail_mode=secure");
+        setController();
         sw = CONNECTED.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(sw != null && sw.connected(), "the bridge connected to our controller");
+    }
+
+    private static void setController() {
+        OVS.vsctl("set-controller", BR, "tcp:127.0.0.1:" + controller.address().getPort(),
+                "--", "set", "controller", BR, "connection_mode=out-of-band", "max_backoff=1000");
     }
 
     @AfterAll
     static void close() {
         if (controller != null) {
             controller.close();
+        }
+        if (db != null) {
+            db.close();
         }
     }
 
@@ -194,5 +213,84 @@ class OpenFlowIT {
         again.apply(sample(0x1000).stream().<FlowMod>map(FlowMod.Add::new).toList(), WAIT);
         assertEquals(text(sample(0x1000)), dump());
         sw = again;
+    }
+
+    /** The bridge drops its controller connection and connects again; returns the new session. */
+    private static FlowSwitch reconnectBridge() throws InterruptedException {
+        OVS.vsctl("del-controller", BR);
+        assertEquals(sw, GONE.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "the old session ended");
+        setController();
+        FlowSwitch again = CONNECTED.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(again != null && again.connected(), "the bridge connected again");
+        return again;
+    }
+
+    private static String bridgeDatapathId() {
+        return String.format("%016x", db.datapathId(BR).orElseThrow());
+    }
+
+    /** A client claiming another datapath id is closed unheard; the bridge connecting meanwhile is admitted. */
+    @Test
+    @Order(7)
+    void aForeignDatapathIsClosedAndTheBridgeIsProgrammed() throws Exception {
+        long real = db.datapathId(BR).orElseThrow();
+        try (var foreign = ForeignOpenFlowClient.connect(controller.address(), OptionalLong.of(real ^ 0x5a))) {
+            FlowSwitch again = reconnectBridge();
+            sw = again;
+            assertEquals(bridgeDatapathId(), again.datapathId(), "the session admitted is the bridge's");
+            again.apply(sample(0x4000).stream().<FlowMod>map(FlowMod.Add::new).toList(), WAIT);
+            assertEquals(text(sample(0x4000)), dump());
+            Duration open = foreign.awaitClosed(HANDSHAKE.plusSeconds(3));
+            assertTrue(open.compareTo(HANDSHAKE.plusSeconds(2)) < 0, "closed at the handshake deadline: " + open);
+            assertEquals(List.of(ForeignOpenFlowClient.HELLO, ForeignOpenFlowClient.FEATURES_REQUEST),
+                    foreign.received(), "no flow mod, nothing after the handshake");
+            assertTrue(CONNECTED.isEmpty(), "the foreign client never reached the listener: " + CONNECTED);
+        }
+    }
+
+    /** A client claiming the bridge's own datapath id while the bridge is connected is refused. */
+    @Test
+    @Order(8)
+    void aSecondConnectionWithTheBridgesDatapathIdIsRefused() throws Exception {
+        long real = db.datapathId(BR).orElseThrow();
+        try (var foreign = ForeignOpenFlowClient.connect(controller.address(), OptionalLong.of(real))) {
+            foreign.awaitClosed(HANDSHAKE.plusSeconds(3));
+            assertEquals(List.of(ForeignOpenFlowClient.HELLO, ForeignOpenFlowClient.FEATURES_REQUEST),
+                    foreign.received());
+        }
+        assertTrue(CONNECTED.isEmpty(), "the second connection never reached the listener: " + CONNECTED);
+        assertTrue(GONE.isEmpty(), "the bridge's session was not displaced: " + GONE);
+        assertTrue(sw.connected());
+        Flow after = new Flow(70, 10, new Cookie(0x5000), List.of(new Match.Ip()), List.of(new Action.Normal()));
+        sw.apply(List.of(new FlowMod.Add(after)), WAIT);
+        assertTrue(dump().contains(after.toString()), "the bridge's session still programs it");
+    }
+
+    /** Clients that never speak are closed at the handshake deadline and hold nothing meanwhile. */
+    @Test
+    @Order(9)
+    void silentClientsAreClosedAtTheHandshakeDeadlineAndHoldNothing() throws Exception {
+        List<ForeignOpenFlowClient> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                silent.add(ForeignOpenFlowClient.connect(controller.address(), OptionalLong.empty()));
+            }
+            long start = System.nanoTime();
+            sw = reconnectBridge();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(HANDSHAKE) < 0, "the bridge was admitted while they waited: " + took);
+            for (ForeignOpenFlowClient c : silent) {
+                Duration open = c.awaitClosed(HANDSHAKE.plusSeconds(3));
+                assertTrue(open.compareTo(HANDSHAKE.minusMillis(200)) > 0 && open.compareTo(HANDSHAKE.plusSeconds(2)) < 0,
+                        "closed at the deadline: " + open);
+                assertEquals(List.of(ForeignOpenFlowClient.HELLO, ForeignOpenFlowClient.FEATURES_REQUEST), c.received());
+            }
+        } finally {
+            for (ForeignOpenFlowClient c : silent) {
+                c.close();
+            }
+        }
+        assertTrue(sw.connected());
+        assertTrue(CONNECTED.isEmpty() && GONE.isEmpty());
     }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import org.opendaylight.ovsdb.lib.notation.Row;
@@ -112,6 +113,23 @@ public final class OdlOvsDatabase implements OvsDatabase {
     @Override
     public Optional<BridgeInfo> bridge(String name) {
         return Snapshot.read(session, t, name).bridgeInfo(t);
+    }
+
+    @Override
+    public OptionalLong datapathId(String bridge) {
+        List<Row<GenericTableSchema>> rows = Snapshot.rows(session.transact(List.of(
+                op.select(t.bridge).column(t.bridgeDatapathId).where(t.bridgeName.opEqual(bridge)).build())).get(0));
+        Optional<String> hex = rows.stream().findFirst()
+                .flatMap(r -> Snapshot.get(r, t.bridgeDatapathId)).flatMap(s -> s.stream().findFirst());
+        return hex.map(h -> OptionalLong.of(parseDatapathId(h))).orElse(OptionalLong.empty());
+    }
+
+    /** 16 hex digits, as ovs-vswitchd writes them; anything else means OVSDB holds what OVS never writes. */
+    static long parseDatapathId(String hex) {
+        if (!hex.matches("[0-9a-fA-F]{16}")) {
+            throw new dev.linen.ovs.db.OvsdbTransactionException("Bridge.datapath_id is not 16 hex digits: " + hex);
+        }
+        return Long.parseUnsignedLong(hex, 16);
     }
 
     @Override

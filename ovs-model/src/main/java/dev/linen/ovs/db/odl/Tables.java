@@ -24,6 +24,7 @@ final class Tables {
     final ColumnSchema<GenericTableSchema, Map<String, String>> bridgeExternalIds;
     final ColumnSchema<GenericTableSchema, Set<UUID>> bridgeController;
     final ColumnSchema<GenericTableSchema, Set<UUID>> bridgePorts;
+    final ColumnSchema<GenericTableSchema, Set<String>> bridgeDatapathId;
 
     final GenericTableSchema port;
     final ColumnSchema<GenericTableSchema, UUID> portUuid;
@@ -57,6 +58,7 @@ final class Tables {
         bridgeExternalIds = bridge.multiValuedColumn("external_ids", String.class, String.class);
         bridgeController = bridge.multiValuedColumn("controller", UUID.class);
         bridgePorts = bridge.multiValuedColumn("ports", UUID.class);
+        bridgeDatapathId = bridge.multiValuedColumn("datapath_id", String.class);
         port = s.table("Port", GenericTableSchema.class);
         portUuid = port.column("_uuid", UUID.class);
         portName = port.column("name", String.class);

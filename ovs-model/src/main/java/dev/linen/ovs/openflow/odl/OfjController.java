@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,7 +22,8 @@ import org.opendaylight.openflowjava.protocol.impl.core.SwitchConnectionProvider
 /**
  * The controller endpoint on openflowjava: a TCP listener on one address; every switch that
  * connects gets its own {@link OfjSwitch}. Only connections from the listening address's own
- * host kind are accepted: a loopback listener refuses non-loopback peers.
+ * host kind are accepted: a loopback listener refuses non-loopback peers. Of those, only the
+ * bridge the spec names is admitted, one at a time ({@link Admission}); the rest are closed.
  */
 public final class OfjController implements OpenFlowController {
     private static final Logger LOG = Logger.getLogger(OfjController.class.getName());
@@ -29,35 +31,46 @@ public final class OfjController implements OpenFlowController {
 
     private final SwitchConnectionProviderImpl provider;
     private final ExecutorService callbacks;
+    private final ScheduledExecutorService timer;
     private final InetSocketAddress bound;
 
-    private OfjController(SwitchConnectionProviderImpl provider, ExecutorService callbacks, InetSocketAddress bound) {
+    private OfjController(SwitchConnectionProviderImpl provider, ExecutorService callbacks,
+                          ScheduledExecutorService timer, InetSocketAddress bound) {
         this.provider = provider;
         this.callbacks = callbacks;
+        this.timer = timer;
         this.bound = bound;
     }
 
-    /** Binds and starts; the handshake with each switch runs on one daemon thread per controller. */
+    /**
+     * Binds and starts. Handshakes run on one daemon thread per controller (the admission check,
+     * which may read OVSDB, among them) and their deadlines on another; neither waits for a switch.
+     */
     public static OfjController start(ControllerSpec spec, SwitchListener listener) {
         ExecutorService callbacks = Executors.newSingleThreadExecutor(
                 r -> Thread.ofPlatform().name("openflow-callbacks").daemon().unstarted(r));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("openflow-handshake").daemon().unstarted(r));
+        var handshake = new OfjSwitch.Handshake(new Admission(spec.expectedDatapathId()), timer, callbacks,
+                spec.handshakeTimeout());
         SwitchConnectionProviderImpl provider = new SwitchConnectionProviderImpl(noDiagStatus(),
                 new OfjConfiguration(spec.address(), spec.idleTimeout().toMillis()));
         NiciraActions.register(provider);
         try {
-            provider.startup(handler(spec, listener, callbacks)).get(START_SECONDS, TimeUnit.SECONDS);
+            provider.startup(handler(spec, listener, handshake)).get(START_SECONDS, TimeUnit.SECONDS);
             InetSocketAddress local = provider.getServerFacade().localAddress();
             LOG.info("OpenFlow controller listening on " + local);
-            return new OfjController(provider, callbacks, local);
+            return new OfjController(provider, callbacks, timer, local);
         } catch (Exception e) {
             callbacks.shutdownNow();
+            timer.shutdownNow();
             closeQuietly(provider);
             throw new OpenFlowException.Disconnected("cannot listen on " + spec.address(), e);
         }
     }
 
     private static SwitchConnectionHandler handler(ControllerSpec spec, SwitchListener listener,
-                                                   ExecutorService callbacks) {
+                                                   OfjSwitch.Handshake handshake) {
         boolean loopbackOnly = spec.address().getAddress().isLoopbackAddress();
         return new SwitchConnectionHandler() {
             @Override
@@ -67,9 +80,9 @@ public final class OfjController implements OpenFlowController {
 
             @Override
             public void onSwitchConnected(ConnectionAdapter connection) {
-                OfjSwitch sw = new OfjSwitch(connection, listener, spec.maxInFlight());
+                OfjSwitch sw = new OfjSwitch(connection, listener, spec.maxInFlight(), handshake);
                 OfjMessages messages = new OfjMessages(sw);
-                connection.setExecutorService(callbacks);
+                connection.setExecutorService(handshake.callbacks());
                 connection.setMessageListener(messages);
                 connection.setSystemListener(messages);
                 connection.setConnectionReadyListener(sw);
@@ -104,6 +117,7 @@ public final class OfjController implements OpenFlowController {
     public void close() {
         closeQuietly(provider);
         callbacks.shutdownNow();
+        timer.shutdownNow();
     }
 
     private static void closeQuietly(SwitchConnectionProviderImpl provider) {

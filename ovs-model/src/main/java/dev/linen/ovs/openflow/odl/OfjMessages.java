@@ -50,8 +50,7 @@ final class OfjMessages implements ConnectionAdapter.MessageListener, Connection
                     throw new IllegalStateException("echo failed");
                 }
             } catch (Exception e) {
-                LOG.warning("switch " + sw.datapathId() + " is idle and does not answer echo; disconnecting");
-                sw.connection().disconnect();
+                sw.drop("idle and does not answer echo");
             }
         }, Runnable::run);
     }

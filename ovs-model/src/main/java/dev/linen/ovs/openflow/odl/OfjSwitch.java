@@ -9,48 +9,67 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import org.opendaylight.openflowjava.protocol.api.connection.ConnectionAdapter;
 import org.opendaylight.openflowjava.protocol.api.connection.ConnectionReadyListener;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.openflow.protocol.rev130731.BarrierInputBuilder;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.openflow.protocol.rev130731.ErrorMessage;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.openflow.protocol.rev130731.GetFeaturesInputBuilder;
+import org.opendaylight.yang.gen.v1.urn.opendaylight.openflow.protocol.rev130731.GetFeaturesOutput;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.openflow.protocol.rev130731.HelloInputBuilder;
+import org.opendaylight.yangtools.yang.common.RpcResult;
 import org.opendaylight.yangtools.yang.common.Uint32;
 
 /**
- * One switch connection: the OpenFlow 1.3 handshake (hello, features), then flow mods with
- * barriers, errors matched to the mod that caused them by xid, and a bound on unacknowledged mods.
- * Messages from the switch arrive through {@link OfjMessages}.
+ * One switch connection: the OpenFlow 1.3 handshake (hello, features, admission), then flow mods
+ * with barriers, errors matched to the mod that caused them by xid, and a bound on unacknowledged
+ * mods. Messages from the switch arrive through {@link OfjMessages}. The handshake never blocks a
+ * thread: a connection that is not admitted by its deadline is closed; only an admitted switch
+ * reaches the {@link SwitchListener}.
  */
 final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
     private static final Logger LOG = Logger.getLogger(OfjSwitch.class.getName());
     private static final int BATCH = 256;
-    private static final Duration HANDSHAKE = Duration.ofSeconds(10);
+    private static final Duration ADMISSION_RETRY = Duration.ofMillis(100);
+
+    /** What every connection of one controller shares for its handshake. */
+    record Handshake(Admission admission, ScheduledExecutorService timer, ExecutorService callbacks,
+                     Duration timeout) {
+    }
+
+    private enum State { HANDSHAKE, ADMITTED, CLOSED }
 
     private final ConnectionAdapter connection;
     private final SwitchListener listener;
+    private final Handshake handshake;
     private final Semaphore inFlight;
     private final AtomicLong xids = new AtomicLong(1);
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicReference<State> state = new AtomicReference<>(State.HANDSHAKE);
     /** Mods sent and not yet covered by an answered barrier, by xid, with their batch's error list. */
     private final Map<Long, Sent> outstanding = new ConcurrentHashMap<>();
     /** Aggregate-statistics requests waiting for their reply, by xid. */
     private final Map<Long, java.util.concurrent.CompletableFuture<Long>> counts = new ConcurrentHashMap<>();
     private volatile String datapathId = "";
-    private volatile boolean connected = true;
-    private volatile boolean announced;
+    private volatile long handshakeDeadline;
+    private volatile String notAdmitted = "no features reply";
+    private volatile ScheduledFuture<?> expiry;
 
     private record Sent(FlowMod mod, List<OpenFlowException.Rejection> errors) {
     }
 
-    OfjSwitch(ConnectionAdapter connection, SwitchListener listener, int maxInFlight) {
+    OfjSwitch(ConnectionAdapter connection, SwitchListener listener, int maxInFlight, Handshake handshake) {
         this.connection = connection;
         this.listener = listener;
+        this.handshake = handshake;
         this.inFlight = new Semaphore(maxInFlight);
     }
 
@@ -62,24 +81,115 @@ final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
         return connection;
     }
 
-    /** Runs off the I/O thread (openflowjava calls it through the executor): hello, then features. */
+    static String hex(long datapathId) {
+        return String.format("%016x", datapathId);
+    }
+
+    /**
+     * openflowjava calls this (through the callbacks executor) once the TCP connection is
+     * accepted: sends hello and the features request and returns; the reply continues in
+     * {@link #onFeatures}, the deadline in {@link #expire}.
+     */
     @Override
     public void onConnectionReady() {
+        handshakeDeadline = System.nanoTime() + handshake.timeout().toNanos();
         try {
+            expiry = handshake.timer().schedule(this::expire, handshake.timeout().toNanos(), TimeUnit.NANOSECONDS);
             connection.hello(new HelloInputBuilder().setVersion(FlowMods.OF13).setXid(xid()).build());
             var features = connection.getFeatures(new GetFeaturesInputBuilder().setVersion(FlowMods.OF13)
-                    .setXid(xid()).build()).get(HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
-            if (!features.isSuccessful() || features.getResult() == null) {
-                throw new IllegalStateException("features request failed: " + features.getErrors());
-            }
-            datapathId = String.format("%016x", features.getResult().getDatapathId().longValue());
-            announced = true;
-            LOG.info("switch " + datapathId + " connected from " + connection.getRemoteAddress());
-            listener.connected(this);
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "OpenFlow handshake failed, dropping the connection", e);
-            connection.disconnect();
+                    .setXid(xid()).build());
+            features.addListener(() -> onFeatures(features), handshake.callbacks());
+        } catch (RuntimeException e) {
+            refuse("handshake failed: " + e);
         }
+    }
+
+    private void onFeatures(java.util.concurrent.Future<RpcResult<GetFeaturesOutput>> reply) {
+        RpcResult<GetFeaturesOutput> features;
+        try {
+            features = reply.get();
+        } catch (Exception e) {
+            refuse("features request failed: " + e);
+            return;
+        }
+        if (!features.isSuccessful() || features.getResult() == null) {
+            refuse("features request failed: " + features.getErrors());
+            return;
+        }
+        long dpid = features.getResult().getDatapathId().longValue();
+        datapathId = hex(dpid);
+        admit(dpid);
+    }
+
+    /** Takes the controller's slot, or tries again shortly until the handshake deadline. */
+    private void admit(long dpid) {
+        if (state.get() != State.HANDSHAKE) {
+            return;
+        }
+        Optional<String> refusal = handshake.admission().tryAdmit(this, dpid);
+        if (refusal.isPresent()) {
+            notAdmitted = refusal.get();
+            if (System.nanoTime() + ADMISSION_RETRY.toNanos() < handshakeDeadline) {
+                later(() -> admit(dpid));
+            }
+            return;
+        }
+        if (!state.compareAndSet(State.HANDSHAKE, State.ADMITTED)) {
+            handshake.admission().release(this);
+            return;
+        }
+        cancelExpiry();
+        LOG.info("switch " + datapathId + " connected from " + connection.getRemoteAddress());
+        listener.connected(this);
+    }
+
+    private void later(Runnable task) {
+        try {
+            handshake.timer().schedule(() -> handshake.callbacks().execute(task),
+                    ADMISSION_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the controller is closing; the connection goes with it
+        }
+    }
+
+    /** The handshake deadline passed: a connection still not admitted is closed. */
+    private void expire() {
+        refuse("not admitted within " + handshake.timeout().toMillis() + " ms: " + notAdmitted);
+    }
+
+    /** Closes a connection that was not admitted, with one log line. Idempotent. */
+    private void refuse(String reason) {
+        if (!state.compareAndSet(State.HANDSHAKE, State.CLOSED)) {
+            return;
+        }
+        cancelExpiry();
+        LOG.warning("refused OpenFlow connection from " + connection.getRemoteAddress() + " (datapath id "
+                + (datapathId.isEmpty() ? "unknown" : datapathId) + "): " + reason);
+        connection.disconnect();
+    }
+
+    private void cancelExpiry() {
+        ScheduledFuture<?> e = expiry;
+        if (e != null) {
+            e.cancel(false);
+        }
+    }
+
+    /** Ends the session from our side (a switch that does not answer echo). Idempotent. */
+    void drop(String reason) {
+        LOG.warning("dropping switch " + datapathId + ": " + reason);
+        connection.disconnect();
+        // openflowjava reports no disconnect event for a connection we closed ourselves
+        onDisconnected();
+    }
+
+    /** Not closed and its TCP connection still open (also during the handshake). */
+    boolean alive() {
+        return state.get() != State.CLOSED && connection.isAlive();
+    }
+
+    boolean admitted() {
+        return state.get() == State.ADMITTED;
     }
 
     private Uint32 xid() {
@@ -91,6 +201,9 @@ final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
         Sent s = error.getXid() == null ? null : outstanding.get(error.getXid().toJava());
         String text = error.getTypeString() + "/" + error.getCodeString();
         if (s == null) {
+            if (!admitted()) {
+                return;
+            }
             LOG.warning("OpenFlow error from " + datapathId + " for xid " + error.getXid() + ": " + text);
             return;
         }
@@ -107,12 +220,18 @@ final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
         }
     }
 
+    /** The connection ended (or was found ended): frees the slot and tells the listener. Idempotent. */
     void onDisconnected() {
-        connected = false;
+        State was = state.getAndSet(State.CLOSED);
+        if (was == State.CLOSED) {
+            return;
+        }
+        cancelExpiry();
         counts.values().forEach(f -> f.completeExceptionally(
                 new OpenFlowException.Disconnected("switch " + datapathId + " disconnected", null)));
-        LOG.info("switch " + datapathId + " disconnected");
-        if (announced) {
+        if (was == State.ADMITTED) {
+            handshake.admission().release(this);
+            LOG.info("switch " + datapathId + " disconnected");
             listener.disconnected(this);
         }
     }
@@ -124,7 +243,7 @@ final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
 
     @Override
     public boolean connected() {
-        return connected && connection.isAlive();
+        return admitted() && connection.isAlive();
     }
 
     @Override
