@@ -81,7 +81,8 @@ class MockApiServerTest {
                 List.of(NodeListFault.HTTP_500));
              KubernetesClient admin = api.adminClient()) {
             for (String name : List.of("n1", "n2")) {
-                admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+                admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build())
+                        .create();
             }
             HttpResponse<String> first = get(api, "/api/v1/nodes?limit=500");
             assertEquals(500, first.statusCode());
