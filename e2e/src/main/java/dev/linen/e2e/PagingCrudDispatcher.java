@@ -23,12 +23,44 @@ import java.util.Optional;
  * {@code metadata.remainingItemCount}; a GET with that token returns the items after that key.
  * Unlike the apiserver, the pages are not one snapshot: an item created between two page requests
  * appears if its key sorts after the token. Watches and every other request go to the CRUD
- * dispatcher unchanged; a malformed limit or token is answered 400. Thread-safe as the CRUD dispatcher is.
+ * dispatcher unchanged; a malformed limit or token is answered 400. The sorted list is kept
+ * between the pages of one listing (until the next write), as the apiserver serves pages from its
+ * cache: a 5000-Node list is parsed once, not once per page. Thread-safe.
  */
 public final class PagingCrudDispatcher extends KubernetesCrudDispatcher {
     private static final Comparator<GenericKubernetesResource> BY_KEY = Comparator.comparing(PagingCrudDispatcher::key);
 
     private final KubernetesSerialization json = new KubernetesSerialization();
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Optional<Sorted> cached = Optional.empty();
+
+    /** A list as parsed and sorted once, valid while no write happened since. */
+    private record Sorted(long writes, String rest, GenericKubernetesResourceList list) {
+    }
+
+    @Override
+    public MockResponse handleCreate(io.fabric8.mockwebserver.http.RecordedRequest request) {
+        writes.incrementAndGet();
+        return super.handleCreate(request);
+    }
+
+    @Override
+    public MockResponse handleUpdate(io.fabric8.mockwebserver.http.RecordedRequest request) {
+        writes.incrementAndGet();
+        return super.handleUpdate(request);
+    }
+
+    @Override
+    public MockResponse handlePatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
+        writes.incrementAndGet();
+        return super.handlePatch(request);
+    }
+
+    @Override
+    public MockResponse handleDelete(String path) {
+        writes.incrementAndGet();
+        return super.handleDelete(path);
+    }
 
     @Override
     public MockResponse handleGet(String path) {
@@ -42,15 +74,25 @@ public final class PagingCrudDispatcher extends KubernetesCrudDispatcher {
         if (page.isEmpty()) {
             return super.handleGet(path);
         }
-        MockResponse all = super.handleGet(page.get().rest());
-        if (all.code() != HttpURLConnection.HTTP_OK) {
-            return all;
+        long version = writes.get();
+        Optional<Sorted> hit = cached.filter(c -> c.writes() == version && c.rest().equals(page.get().rest()));
+        if (hit.isEmpty()) {
+            MockResponse all = super.handleGet(page.get().rest());
+            if (all.code() != HttpURLConnection.HTTP_OK) {
+                return all;
+            }
+            GenericKubernetesResourceList list = json.unmarshal(all.getBody().readUtf8(), GenericKubernetesResourceList.class);
+            if (list.getItems() == null) {
+                return all;
+            }
+            List<GenericKubernetesResource> sorted = new ArrayList<>(list.getItems());
+            sorted.sort(BY_KEY);
+            list.setItems(List.copyOf(sorted));
+            hit = Optional.of(new Sorted(version, page.get().rest(), list));
+            cached = hit;
         }
-        GenericKubernetesResourceList list = json.unmarshal(all.getBody().readUtf8(), GenericKubernetesResourceList.class);
-        if (list.getItems() == null) {
-            return all;
-        }
-        return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setBody(json.asJson(page.get().cut(list)));
+        return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK)
+                .setBody(json.asJson(page.get().cut(hit.get().list())));
     }
 
     private static String key(GenericKubernetesResource r) {
@@ -95,21 +137,37 @@ public final class PagingCrudDispatcher extends KubernetesCrudDispatcher {
             return limit > 0 ? Optional.of(new Page(limit, after, rest)) : Optional.empty();
         }
 
-        /** This page of {@code list}: its items after {@code after}, at most {@code limit}. */
-        GenericKubernetesResourceList cut(GenericKubernetesResourceList list) {
-            List<GenericKubernetesResource> sorted = new ArrayList<>(list.getItems());
-            sorted.sort(BY_KEY);
-            List<GenericKubernetesResource> rest = sorted.stream()
-                    .filter(r -> after.isEmpty() || key(r).compareTo(after.get()) > 0).toList();
-            List<GenericKubernetesResource> items = rest.subList(0, (int) Math.min(limit, rest.size()));
-            list.setItems(new ArrayList<>(items));
-            if (items.size() < rest.size()) {
-                String last = key(items.get(items.size() - 1));
-                list.getMetadata().setContinue(Base64.getUrlEncoder().withoutPadding()
-                        .encodeToString(last.getBytes(StandardCharsets.UTF_8)));
-                list.getMetadata().setRemainingItemCount((long) (rest.size() - items.size()));
+        /** This page of {@code whole} (sorted by key): its items after {@code after}, at most {@code limit}. */
+        GenericKubernetesResourceList cut(GenericKubernetesResourceList whole) {
+            List<GenericKubernetesResource> sorted = whole.getItems();
+            int from = 0;
+            if (after.isPresent()) {
+                int lo = 0;
+                int hi = sorted.size();
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (key(sorted.get(mid)).compareTo(after.get()) <= 0) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                from = lo;
             }
-            return list;
+            int to = (int) Math.min(sorted.size(), from + limit);
+            GenericKubernetesResourceList page = new GenericKubernetesResourceList();
+            page.setApiVersion(whole.getApiVersion());
+            page.setKind(whole.getKind());
+            page.setMetadata(new io.fabric8.kubernetes.api.model.ListMeta());
+            page.getMetadata().setResourceVersion(whole.getMetadata() == null ? null : whole.getMetadata().getResourceVersion());
+            page.setItems(new ArrayList<>(sorted.subList(from, to)));
+            if (to < sorted.size()) {
+                String last = key(sorted.get(to - 1));
+                page.getMetadata().setContinue(Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(last.getBytes(StandardCharsets.UTF_8)));
+                page.getMetadata().setRemainingItemCount((long) (sorted.size() - to));
+            }
+            return page;
         }
     }
 }
