@@ -238,7 +238,7 @@ readyz() {
   local code
   rm -f "$lab/$1.readyz"
   code=$(ip netns exec "$1" curl -s -m 2 -o "$lab/$1.readyz" -w '%{http_code}' http://127.0.0.1:9753/readyz) || true
-  echo "${code:-000} $(head -c 120 "$lab/$1.readyz" 2>/dev/null | tr '\n' ' ')"
+  echo "${code:-000} $(head -c 90 "$lab/$1.readyz" 2>/dev/null | tr '\n' ' ')"
 }
 
 # await_readyz NODE GLOB MS: polls /readyz until its code matches GLOB (at most MS ms); prints the
@@ -263,10 +263,11 @@ row() { # label, 1 if ok, detail
 }
 
 # The API's process is killed under cross-node traffic, and flaxd on lnf-n1 is killed -9 and
-# restarted while it is down: for 30 s no echo may be lost, no node's ports, flows or rules may
-# change, and the restarted flaxd's /readyz answers 503 with the reason. Then the API comes back.
+# restarted while it is down: for 30 s no echo may be lost, no node's ports, flows, rules or routes
+# may change, and the restarted flaxd's /readyz answers 503 with the reason, every time it is asked.
+# Then the API comes back.
 api_outage() {
-  local ns pa pb r out ok samples=0 changed="" counts=""
+  local ns pa pb r r2 rbad="" out ok samples=0 changed="" counts=""
   # traffic already flows on both paths (userspace tunnels drop the packet that resolves a new underlay neighbour)
   ip netns exec lnf-n1-p1 ping -c 2 -i 0.2 -W 1 -q "${podip[lnf-n2-p1]}" >/dev/null 2>&1 || true
   ip netns exec lnf-n2-p2 ping -c 2 -i 0.2 -W 1 -q "${podip[lnf-n3-p1]}" >/dev/null 2>&1 || true
@@ -284,6 +285,8 @@ api_outage() {
       cmp -s "$lab/$ns.before" "$lab/$ns.now" \
         || changed=${changed:-"$ns: $(diff "$lab/$ns.before" "$lab/$ns.now" | grep -m1 '^[<>]' || true)"}
     done
+    r2=$(readyz lnf-n1)
+    [[ "$r2" == "503 not ready"* ]] || rbad=${rbad:-"then $r2"}
     samples=$((samples + 1))
     sleep 0.5
   done
@@ -298,8 +301,8 @@ api_outage() {
   done
   if [ -z "$changed" ] && [ "$samples" -ge 10 ]; then ok=1; else ok=0; fi
   row "  OVS, iptables, routes unchanged" "$ok" "${changed:-$counts$samples samples}"
-  if [ "${r%% *}" = 503 ] && [[ "${r#* }" == "not ready"* ]]; then ok=1; else ok=0; fi
-  row "  restarted flaxd /readyz" "$ok" "$r"
+  if [[ "$r" == "503 not ready"* ]] && [ -z "$rbad" ]; then ok=1; else ok=0; fi
+  row "  restarted flaxd /readyz" "$ok" "$r${rbad:+; $rbad}"
   api_back
 }
 
