@@ -2,7 +2,7 @@
 # The flaxd lab: three nodes as network namespaces, each with its own OVS (userspace datapath, node
 # IP on br-phy) and its own flaxd, one mock Kubernetes API holding the three
 # Nodes (fabric8's mock server in CRUD mode, in its own namespace: the one stand-in), pods created
-# through the conflists `flaxd install` wrote (no vtepIPs), and an "outside" namespace on the
+# through the conflists flaxd wrote once ready (no vtepIPs), and an "outside" namespace on the
 # underlay. Prints the connectivity table and a cross-node TCP transfer; tears everything down.
 # Everything it makes starts with "lnf".
 #   flaxd-lab.sh [run [MODE]]   build, run, tear down (exit 1 if a check fails)
@@ -121,6 +121,9 @@ up() {
   api_start "${api_specs[@]}"
   for ns in "${nodes[@]}"; do node_up "$ns"; done
   for ns in "${nodes[@]}"; do await_ports "$ns" 2; done
+  for ns in "${nodes[@]}"; do   # flaxd writes the conflist once ready (polled every second): at most 10 s
+    for _ in $(seq 1 100); do [ -f "$lab/$ns/net.d/00-linen.conflist" ] && break; sleep 0.1; done
+  done
   declare -gA podip
   for ns in "${nodes[@]}"; do
     for p in p1 p2; do

@@ -55,8 +55,12 @@ pod() {
   [[ $name =~ ^[a-z][a-z0-9-]{0,30}$ ]] || die "bad pod name: $name"
   path_ok "$confdir"; path_ok "$bindir"; path_ok "$cache"; [ -x "$cnicall" ] || die "no cnicall"
   [ -e "/var/run/netns/$name" ] || ip netns add "$name"
+  # the first conflist in name order, as a runtime picks it (flaxd writes 00-linen.conflist)
+  local conf
+  conf=$(find "$confdir" -maxdepth 1 -name '*.conflist' | LC_ALL=C sort | head -n 1)
+  [ -n "$conf" ] || die "no conflist in $confdir"
   CNI_PATH="$bindir:/usr/lib/cni" CNI_CACHE_DIR="$cache" \
-    "$cnicall" add "$confdir/10-linen.conflist" "/var/run/netns/$name" "$name" > "$cache/$name.json"
+    "$cnicall" add "$conf" "/var/run/netns/$name" "$name" > "$cache/$name.json"
   jq -r '.ips[0].address | split("/")[0]' "$cache/$name.json"
 }
 

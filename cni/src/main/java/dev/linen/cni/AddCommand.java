@@ -4,7 +4,9 @@ import dev.linen.ovs.db.VxlanPorts;
 import dev.linen.cni.json.JsonValue.JObject;
 import dev.linen.cni.node.SetupRecord;
 import dev.linen.cni.node.SysNet;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -16,13 +18,23 @@ import java.util.TreeSet;
  * and {@link OvsSetup} applies everything, so parallel ADDs on a fresh node set it up once.
  */
 final class AddCommand {
+    /**
+     * How long (seconds) an ADD waits for another one's setup: longer than a setup's own bounded
+     * waits. A number, not a Duration: this class is loaded on every ADD, Duration only on the full path.
+     */
+    static final long LOCK_TIMEOUT_SECONDS = 20;
+
     private final SysNet sys;
 
     AddCommand(SysNet sys) {
         this.sys = sys;
     }
 
-    /** Idempotent; all-or-nothing (a failed setup is rolled back and not recorded). */
+    /**
+     * Idempotent; all-or-nothing (a failed setup is rolled back and not recorded). Bounded: the
+     * setup lock is waited for at most {@link #LOCK_TIMEOUT_SECONDS} (then code 11), and an ADD
+     * that waited while another one's setup failed answers that failure instead of repeating it.
+     */
     JObject add(NetConf conf) throws CniException {
         if (conf.prevResult().isEmpty()) {
             throw new CniException(CniException.INVALID_CONFIG, "prevResult is required",
@@ -30,19 +42,38 @@ final class AddCommand {
         }
         JObject prev = conf.prevResult().get();
         OvsSettings s = conf.ovs();
-        String linuxBridge = PrevResults.linuxBridge(prev, sys);
+        String linuxBridge = PrevResults.linuxBridge(prev, s.linuxBridge(), sys);
         SetupRecord record = SetupRecord.of(s.stateDir(), s.ovsdb(), s.ovsBridge());
         String fingerprint = fingerprint(s, linuxBridge);
+        JObject result = PrevResults.reshape(prev, conf.cniVersion());
         if (!isSetUp(record, fingerprint, s.ovsBridge(), linuxBridge)) {
-            try (SetupRecord.Lock lock = record.lock()) {
-                if (!isSetUp(record, fingerprint, s.ovsBridge(), linuxBridge)) {
-                    record.forget();
-                    new OvsSetup(sys).apply(s, linuxBridge);
-                    record.write(fingerprint);
-                }
-            }
+            setUp(record, fingerprint, s, linuxBridge);
         }
-        return PrevResults.reshape(prev, conf.cniVersion());
+        return result;
+    }
+
+    /** The full path, under the node-wide lock; see {@link #add}. */
+    private void setUp(SetupRecord record, String fingerprint, OvsSettings s, String linuxBridge)
+            throws CniException {
+        record.secure();
+        Optional<String> failureBefore = record.failureNote();
+        try (SetupRecord.Lock lock = record.lock(Duration.ofSeconds(LOCK_TIMEOUT_SECONDS))) {
+            if (isSetUp(record, fingerprint, s.ovsBridge(), linuxBridge)) {
+                return;
+            }
+            Optional<CniException> failedWhileWaiting = record.failureSince(failureBefore, fingerprint);
+            if (failedWhileWaiting.isPresent()) {
+                throw failedWhileWaiting.get();
+            }
+            record.forget();
+            try {
+                new OvsSetup(sys).apply(s, linuxBridge);
+            } catch (CniException e) {
+                record.noteFailure(fingerprint, e);
+                throw e;
+            }
+            record.write(fingerprint);
+        }
     }
 
     private boolean isSetUp(SetupRecord record, String fingerprint, String ovsBridge, String linuxBridge)

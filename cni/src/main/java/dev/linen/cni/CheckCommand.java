@@ -31,7 +31,7 @@ final class CheckCommand {
         JObject prev = conf.prevResult().orElseThrow(() -> new CniException(CniException.INVALID_CONFIG,
                 "prevResult is required for CHECK"));
         OvsSettings s = conf.ovs();
-        String linuxBridge = PrevResults.linuxBridge(prev, sys);
+        String linuxBridge = PrevResults.linuxBridge(prev, s.linuxBridge(), sys);
         List<String> problems = new ArrayList<>();
         try (OvsDatabase db = OvsSetup.connect(s.ovsdb())) {
             Optional<BridgeInfo> bridge = db.bridge(s.ovsBridge());

@@ -19,6 +19,8 @@ public final class CniException extends Exception {
     public static final int CHECK_FAILED = 101;
     /** Linen: attaching the OVS bridge to the Linux bridge failed. */
     public static final int ATTACH_FAILED = 102;
+    /** Linen: the state directory (or a file in it) is not safe for root to write in. */
+    public static final int STATE_DIR_UNSAFE = 103;
 
     private final int code;
     private final String details;

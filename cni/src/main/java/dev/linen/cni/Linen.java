@@ -4,14 +4,18 @@ import dev.linen.cni.json.JsonValue;
 import dev.linen.cni.json.JsonValue.JArray;
 import dev.linen.cni.json.JsonValue.JObject;
 import dev.linen.cni.node.SysNet;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code linen} CNI plugin: entry point and command dispatch. Chained after the reference
@@ -26,35 +30,53 @@ public final class Linen {
     }
 
     public static void main(String[] args) {
-        int rc = new Linen(SysNet.system()).run(System.getenv(), System.in, System.out);
-        System.out.flush();
+        // stdout as bytes, not System.out: that one encodes in the locale's charset, which is
+        // US-ASCII when a runtime starts plugins with an empty environment (non-ASCII became '?').
+        int rc = new Linen(SysNet.system()).run(System.getenv(), System.in, new FileOutputStream(FileDescriptor.out));
         // halt, not exit: nothing needs shutdown hooks, and exit() sets up the JDK's logging
         // machinery (to log the exit), which costs more than the rest of a steady-state ADD.
         Runtime.getRuntime().halt(rc);
     }
 
-    /** Runs one CNI command; writes the result or a CNI error object to {@code out}. */
-    public int run(Map<String, String> env, InputStream in, PrintStream out) {
+    /**
+     * Runs one CNI command; writes the result or a CNI error object to {@code out} as UTF-8 JSON
+     * whatever the JVM's default charset. Stdin is read as UTF-8 (invalid UTF-8 is code 6).
+     * Errors answer in the config's own {@code cniVersion} when it could be read and is spoken here.
+     */
+    public int run(Map<String, String> env, InputStream in, OutputStream out) {
         String version = CniVersions.LATEST;
+        int rc = 0;
+        String answer;
         try {
+            String stdin = readUtf8(in);
+            Optional<JObject> raw = NetConfLoader.tryDecode(stdin);
+            version = CniVersions.answerFor(raw);
             CniEnv cni = CniEnv.from(env);
-            String stdin = readAll(in);
             if (cni.command().equals("VERSION")) {
-                out.print(versionInfo(stdin));
-                return 0;
+                answer = versionInfo(version);
+            } else {
+                NetConf conf = NetConfLoader.load(raw.isPresent() ? raw.get() : NetConfLoader.decode(stdin));
+                answer = dispatch(cni, conf);
             }
-            NetConf conf = NetConfLoader.load(stdin);
-            version = conf.cniVersion();
-            return dispatch(cni, conf, out);
         } catch (CniException e) {
-            out.print(JsonValue.Writer.error(version, e.code(), e.getMessage(), e.details()));
-            return 1;
+            rc = 1;
+            answer = JsonValue.Writer.error(version, e.code(), e.getMessage(), e.details());
         }
+        try {
+            out.write(answer.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            // stdout is gone: nobody is left to tell; the exit code still says what happened
+        }
+        return rc;
     }
 
-    private int dispatch(CniEnv cni, NetConf conf, PrintStream out) throws CniException {
+    /** The command's stdout: the result of ADD, nothing for the others. */
+    private String dispatch(CniEnv cni, NetConf conf) throws CniException {
         switch (cni.command()) {
-            case "ADD" -> out.print(dev.linen.cni.json.Json.write(new AddCommand(sys).add(conf)));
+            case "ADD" -> {
+                return dev.linen.cni.json.Json.write(new AddCommand(sys).add(conf));
+            }
             case "CHECK" -> new CheckCommand(sys).check(conf);
             case "DEL" -> {
                 // linen keeps no per-pod state: the OVS bridge and tunnels are shared by all pods on
@@ -66,27 +88,26 @@ public final class Linen {
             }
             default -> throw new CniException(CniException.INVALID_ENV, "unknown CNI_COMMAND " + cni.command());
         }
-        return 0;
+        return "";
     }
 
-    private static String readAll(InputStream in) throws CniException {
+    /** Stdin as UTF-8, whatever the locale; a byte sequence that is not UTF-8 is refused. */
+    static String readUtf8(InputStream in) throws CniException {
+        byte[] bytes;
         try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            bytes = in.readAllBytes();
         } catch (IOException e) {
             throw new CniException(CniException.IO_FAILURE, "cannot read stdin", e.getMessage());
         }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        // the decoder puts U+FFFD for each malformed sequence; a real U+FFFD re-encodes the same
+        if (text.indexOf('\uFFFD') >= 0 && !Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
+            throw new CniException(CniException.DECODE_FAILURE, "network configuration is not valid UTF-8");
+        }
+        return text;
     }
 
-    private static String versionInfo(String stdin) {
-        String version = CniVersions.LATEST;
-        if (!stdin.isBlank()) {
-            try {
-                String asked = NetConfLoader.decode(stdin).string("cniVersion").orElse("");
-                version = CniVersions.SUPPORTED.contains(asked) ? asked : CniVersions.LATEST;
-            } catch (CniException e) {
-                // VERSION answers whatever the input; it has nothing to validate
-            }
-        }
+    private static String versionInfo(String version) {
         List<JsonValue> supported = new ArrayList<>();
         for (String v : CniVersions.SUPPORTED) {
             supported.add(JsonValue.of(v));

@@ -28,7 +28,11 @@ public final class NetConfLoader {
 
     /** Decodes stdin; code 6 when it is not JSON, 1 for a foreign version, 7 for bad values. */
     public static NetConf load(String stdin) throws CniException {
-        JObject conf = decode(stdin);
+        return load(decode(stdin));
+    }
+
+    /** Validates a decoded config: code 1 for a foreign version, 7 for bad values. */
+    public static NetConf load(JObject conf) throws CniException {
         Optional<String> version = conf.string("cniVersion");
         if (version.isEmpty()) {
             throw new CniException(CniException.INVALID_CONFIG, "cniVersion is missing");
@@ -38,6 +42,15 @@ public final class NetConfLoader {
         String type = conf.string("type").orElse("linen");
         Optional<JObject> prev = optionalObject(conf, "prevResult");
         return new NetConf(version.get(), name, type, settings(conf), prev, conf);
+    }
+
+    /** Stdin as an object, or empty when it is not one (see {@link #decode} for the error). */
+    public static Optional<JObject> tryDecode(String stdin) {
+        try {
+            return Optional.of(decode(stdin));
+        } catch (CniException e) {
+            return Optional.empty();
+        }
     }
 
     /** Parses stdin into an object, or fails with code 6. */
@@ -60,6 +73,7 @@ public final class NetConfLoader {
             Optional<String> controller = in.string("controller");
             Optional<String> ovsdb = in.string("ovsdb");
             Optional<String> stateDir = in.string("stateDir");
+            Optional<String> linuxBridge = in.string("linuxBridge");
             return new OvsSettings(
                     in.bool("isMaster"),
                     in.string("ovsBridge").orElse(OvsSettings.DEFAULT_BRIDGE),
@@ -69,7 +83,8 @@ public final class NetConfLoader {
                     ovsdb.isPresent() ? OvsdbEndpoint.parse(ovsdb.get())
                             : new OvsdbEndpoint.UnixSocket(OvsdbEndpoint.DEFAULT_SOCKET),
                     in.integer("mtu"),
-                    stateDir.isPresent() ? Path.of(stateDir.get()) : OvsSettings.DEFAULT_STATE_DIR);
+                    stateDir.isPresent() ? Path.of(stateDir.get()) : OvsSettings.DEFAULT_STATE_DIR,
+                    linuxBridge);
         } catch (IllegalArgumentException e) {
             throw new CniException(CniException.INVALID_CONFIG, "invalid linen configuration", e.getMessage());
         }

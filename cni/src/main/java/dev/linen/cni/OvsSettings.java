@@ -19,10 +19,12 @@ import java.util.OptionalInt;
  * @param ovsdb        where OVSDB listens
  * @param mtu          MTU for the OVS internal port, if set
  * @param stateDir     where the plugin keeps its lock and its record of the last setup
+ * @param linuxBridge  the Linux bridge to join, when given; else the one {@code prevResult} names
+ *                     (results of cniVersion 0.1.0 and 0.2.0 name no interfaces)
  */
 public record OvsSettings(boolean isMaster, String ovsBridge, List<String> vtepIPs,
                           Optional<String> controller, String datapathType, OvsdbEndpoint ovsdb,
-                          OptionalInt mtu, Path stateDir) {
+                          OptionalInt mtu, Path stateDir, Optional<String> linuxBridge) {
     public static final String DEFAULT_BRIDGE = "br0";
     public static final Path DEFAULT_STATE_DIR = Path.of("/run/linen");
 
@@ -40,6 +42,9 @@ public record OvsSettings(boolean isMaster, String ovsBridge, List<String> vtepI
         }
         if (!stateDir.isAbsolute()) {
             throw new IllegalArgumentException("stateDir must be absolute: " + stateDir);
+        }
+        if (linuxBridge.isPresent()) {
+            Names.requireInterfaceName(linuxBridge.get());
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.linen.cni.node.SysNet;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,7 @@ public final class Training {
     public static void main(String[] args) throws IOException {
         // not Files.createTempDirectory: its SecureRandom would be recorded and loaded on every ADD
         Path scratch = Path.of(System.getProperty("java.io.tmpdir"), "linen-aot-" + System.nanoTime());
-        Files.createDirectories(scratch);
+        Files.createDirectories(scratch); // 0700: make-launcher runs this under umask 077
         try {
             Path sys = scratch.resolve("sys");
             Files.createDirectories(sys.resolve("kbr0/bridge"));
@@ -39,7 +38,11 @@ public final class Training {
             prime(conf);
             for (int i = 0; i < ROUNDS; i++) {
                 run(linen, "VERSION", "{\"cniVersion\":\"1.0.0\"}");
-                run(linen, "ADD", conf);
+                String add = run(linen, "ADD", conf);
+                if (!add.startsWith("ADD -> 0 ")) {
+                    // trained on an error path, the cache would not serve the steady state
+                    throw new IllegalStateException("the steady-state ADD failed in training: " + add);
+                }
                 run(linen, "DEL", conf);
                 run(linen, "ADD", "{not json");
                 run(linen, "ADD", conf.replace("\"prevResult\"", "\"other\""));
@@ -49,24 +52,33 @@ public final class Training {
         }
     }
 
-    /** Records the scratch node as set up, so ADD takes the steady-state path. */
+    /**
+     * Records the scratch node as set up, so ADD takes the steady-state path. With java.io, not
+     * through SetupRecord.write: what the full path loads (NIO channels, permission sets) would be
+     * recorded in the cache and loaded on every ADD. The umask (077) makes the state dir 0700 and
+     * the record 0600, which the steady path requires before it trusts a record.
+     */
     private static void prime(String conf) {
         try {
             NetConf c = NetConfLoader.load(conf);
-            SetupRecord.of(c.ovs().stateDir(), c.ovs().ovsdb(), c.ovs().ovsBridge())
-                    .write(AddCommand.fingerprint(c.ovs(), "kbr0"));
+            SetupRecord record = SetupRecord.of(c.ovs().stateDir(), c.ovs().ovsdb(), c.ovs().ovsBridge());
+            Files.createDirectories(c.ovs().stateDir());
+            write(record.file(), record.content(AddCommand.fingerprint(c.ovs(), "kbr0")));
         } catch (CniException e) {
             throw new IllegalStateException(e.getMessage() + ": " + e.details(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot prime the scratch node: " + e, e);
         }
     }
 
-    private static void run(Linen linen, String command, String stdin) {
+    private static String run(Linen linen, String command, String stdin) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Map<String, String> env = Map.of("CNI_COMMAND", command, "CNI_CONTAINERID", "aot-training",
                 "CNI_NETNS", "/proc/self/ns/net", "CNI_IFNAME", "eth0", "CNI_PATH", "/nonexistent");
-        int rc = linen.run(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.out.println(command + " -> " + rc + " " + out.toString(StandardCharsets.UTF_8));
+        int rc = linen.run(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out);
+        String line = command + " -> " + rc + " " + out.toString(StandardCharsets.UTF_8);
+        System.out.println(line);
+        return line;
     }
 
     /** java.io, like the plugin: NIO channels used here would be recorded and loaded on every ADD. */

@@ -41,6 +41,14 @@ class NetConfLoaderTest {
     }
 
     @Test
+    void linuxBridgeIsReadAndValidated() throws CniException {
+        assertEquals("kb20", NetConfLoader.load(conf(",\"linuxBridge\":\"kb20\"", "")).ovs().linuxBridge().orElseThrow());
+        assertTrue(NetConfLoader.load(conf("", "")).ovs().linuxBridge().isEmpty());
+        CniException e = assertThrows(CniException.class, () -> NetConfLoader.load(conf("", "\"linuxBridge\":\"k/b\"")));
+        assertEquals(7, e.code());
+    }
+
+    @Test
     void defaults() throws CniException {
         OvsSettings s = NetConfLoader.load(conf("", "")).ovs();
         assertEquals("br0", s.ovsBridge());
@@ -65,7 +73,7 @@ class NetConfLoaderTest {
         "{not json|6",
         "[1,2]|6",
         "{\"name\":\"x\"}|7",
-        "{\"cniVersion\":\"0.2.0\"}|1",
+        "{\"cniVersion\":\"0.2.1\"}|1",
         "{\"cniVersion\":\"2.0.0\"}|1",
         "{\"cniVersion\":\"1.0.0\",\"vtepIPs\":[\"10.1.1\"]}|7",
         "{\"cniVersion\":\"1.0.0\",\"vtepIPs\":[\"example.com\"]}|7",

@@ -5,7 +5,9 @@ import dev.linen.flaxd.cluster.NodeWatcher;
 import dev.linen.flaxd.cluster.PeerTable;
 import dev.linen.flaxd.http.HealthServer;
 import dev.linen.flaxd.http.Metrics;
+import dev.linen.flaxd.install.ConflistWriter;
 import dev.linen.flaxd.install.InstallCommand;
+import dev.linen.flaxd.install.UninstallCommand;
 import dev.linen.flaxd.node.Commands;
 import dev.linen.flaxd.node.IptablesBackend;
 import dev.linen.flaxd.node.NodeNetwork;
@@ -46,6 +48,8 @@ public final class Flaxd implements AutoCloseable {
     private final FlaxdConfig config;
     private final KubernetesClient client;
     private final Commands commands;
+    private final Optional<ConflistWriter> conflist;
+    private Readiness readiness;
     /** Retries back off to one tick at most: what fails is local (OVSDB, OVS), and cheap to try again. */
     private final WorkQueue queue = new WorkQueue(Duration.ofMillis(100), TICK);
     private final Metrics metrics = new Metrics();
@@ -60,9 +64,15 @@ public final class Flaxd implements AutoCloseable {
 
     /** {@code commands} run the node's iptables/ip/sysctl (on the host, or in a test's namespace). */
     public Flaxd(FlaxdConfig config, KubernetesClient client, Commands commands) {
+        this(config, client, commands, Optional.empty());
+    }
+
+    /** With {@code conflist}: the node's conflist is written once flaxd is ready (see {@link ConflistWriter}). */
+    public Flaxd(FlaxdConfig config, KubernetesClient client, Commands commands, Optional<ConflistWriter> conflist) {
         this.config = config;
         this.client = client;
         this.commands = commands;
+        this.conflist = conflist;
     }
 
     /**
@@ -83,8 +93,8 @@ public final class Flaxd implements AutoCloseable {
                 config.clusterCidr(), LINUX_BRIDGE);
         reconciler = new NodeReconciler(watcher, table, Ipv4Prefix.parse(config.clusterCidr()), bridge,
                 config.tunnels().bridge(), node, new TunnelPorts(config.tunnels()), flowPlane, metrics);
-        http = new HealthServer(config.http(), this::live,
-                new Readiness(watcher, reconciler, bridge, flowPlane), metrics);
+        readiness = new Readiness(watcher, reconciler, bridge, flowPlane);
+        http = new HealthServer(config.http(), this::live, readiness, metrics);
         http.start();
         watcher.start().whenComplete((ok, error) -> queue.add(NodeReconciler.FULL));
         if (!watcher.awaitSynced(syncTimeout)) {
@@ -98,6 +108,24 @@ public final class Flaxd implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(() -> queue.add(NodeReconciler.FULL), FULL_RESYNC.toMillis(),
                 FULL_RESYNC.toMillis(), TimeUnit.MILLISECONDS);
+        conflist.ifPresent(w -> timers.scheduleWithFixedDelay(() -> writeConflistIfReady(w), 0,
+                CONFLIST_POLL.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** How often readiness is polled for the conflist (also how soon a deleted one is back). */
+    static final Duration CONFLIST_POLL = Duration.ofSeconds(1);
+
+    /** On the timer thread: once ready, the conflist says what this node needs (a file read when it does). */
+    private void writeConflistIfReady(ConflistWriter w) {
+        Optional<dev.linen.flaxd.cluster.Peer> self = reconciler.self();
+        if (readiness.get().isPresent() || self.isEmpty()) {
+            return;
+        }
+        try {
+            w.ensure(self.get());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warning("cannot write the conflist into " + w.confDir() + ": " + e.getMessage());
+        }
     }
 
     private boolean live() {
@@ -149,7 +177,10 @@ public final class Flaxd implements AutoCloseable {
         flowPlane.ifPresent(FlowPlane::close);
     }
 
-    /** {@code flaxd} runs the daemon; {@code flaxd install} is the DaemonSet's init step. */
+    /**
+     * {@code flaxd} runs the daemon; {@code flaxd install} is the DaemonSet's init step (binaries);
+     * {@code flaxd uninstall} removes what Linen put on the node.
+     */
     public static void main(String[] args) {
         LogFormat.install();
         try {
@@ -177,20 +208,21 @@ public final class Flaxd implements AutoCloseable {
     private static final Duration RETRY_FIRST = Duration.ofMillis(125);
 
     private static void run(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("install")) {   // binaries only: needs no node name, API or OVS
+            InstallCommand.fromEnv(System.getenv()).run();
+            return;
+        }
         FlaxdConfig config = FlaxdConfig.fromEnv(System.getenv());
         if (args.length == 1 && args[0].equals("uninstall")) {
-            new NodeNetwork(Commands.host(), IptablesBackend.detect(Commands.host(), config.iptables()),
-                    config.clusterCidr(), LINUX_BRIDGE).uninstall();
+            UninstallCommand.fromEnv(System.getenv(), config, LINUX_BRIDGE, Commands.host()).run();
             return;
         }
-        if (args.length == 1 && args[0].equals("install")) {
-            try (KubernetesClient client = apiClient()) {
-                InstallCommand.fromEnv(System.getenv()).run(config, client, Duration.ofMinutes(10));
-            }
-            return;
+        if (args.length != 0) {
+            throw new IllegalArgumentException("usage: flaxd [install | uninstall]: not " + String.join(" ", args));
         }
         try (KubernetesClient client = apiClient();
-             Flaxd flaxd = new Flaxd(config, client, Commands.host())) {
+             Flaxd flaxd = new Flaxd(config, client, Commands.host(),
+                     Optional.of(ConflistWriter.fromEnv(System.getenv(), config)))) {
             flaxd.start(Duration.ofSeconds(60));
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -72,6 +72,12 @@ public final class NodeReconciler implements Consumer<Set<String>> {
     }
 
     private volatile Optional<String> selfProblem = Optional.of("this node's Node has no pod CIDR or InternalIP yet");
+    private volatile Optional<dev.linen.flaxd.cluster.Peer> self = Optional.empty();
+
+    /** This node as last accepted (any thread): what its conflist is written from. */
+    public Optional<dev.linen.flaxd.cluster.Peer> self() {
+        return self;
+    }
 
     /** What keeps this node from carrying pods, as of the last reconcile (readable from any thread). */
     public Optional<String> selfProblem() {
@@ -102,6 +108,7 @@ public final class NodeReconciler implements Consumer<Set<String>> {
             throw e;
         } finally {
             metrics.rejections(table.rejectedByReason(), table.rejectionsLogged());
+            self = table.self();
             selfProblem = table.self().isPresent() ? Optional.empty()
                     : Optional.of(table.selfRejection().map(r -> "this node's own " + r.describe())
                             .orElse("this node's Node has no pod CIDR or InternalIP yet"));

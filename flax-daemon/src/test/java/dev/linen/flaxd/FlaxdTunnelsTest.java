@@ -181,7 +181,6 @@ class FlaxdTunnelsTest {
         OVS.exec(List.of("iptables", "-t", "nat", "-F", "LINEN-POSTROUTING")).orThrow("flush nat");
         OVS.exec(List.of("iptables", "-t", "filter", "-F", "LINEN-FORWARD")).orThrow("flush filter");
         OVS.exec(List.of("ip", "route", "del", "10.244.0.0/16")).orThrow("route del");
-        assertEquals("-N LINEN-POSTROUTING\n", nat.get());
         long damaged = System.nanoTime();
         awaitEquals(wantNat, nat);
         awaitEquals(wantFwd, fwd);

@@ -8,6 +8,8 @@ import dev.linen.cni.json.JsonValue.JString;
 import java.util.Map;
 
 final class JsonWriter {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private JsonWriter() {
     }
 
@@ -47,6 +49,11 @@ final class JsonWriter {
         }
     }
 
+    /**
+     * A JSON string. Everything but quotes, backslashes and control characters is written as it
+     * is (the caller encodes the text as UTF-8). A lone surrogate, which no UTF-8 byte sequence can
+     * carry, is written as a backslash-u escape so that the output stays valid UTF-8 JSON.
+     */
     private static void string(String s, StringBuilder sb) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -59,7 +66,12 @@ final class JsonWriter {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
+                        unicodeEscape(c, sb);
+                    } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        sb.append(c).append(s.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        unicodeEscape(c, sb);
                     } else {
                         sb.append(c);
                     }
@@ -67,5 +79,10 @@ final class JsonWriter {
             }
         }
         sb.append('"');
+    }
+
+    private static void unicodeEscape(char c, StringBuilder sb) {
+        sb.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf])
+                .append(HEX[c & 0xf]);
     }
 }

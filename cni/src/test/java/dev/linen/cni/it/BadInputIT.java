@@ -92,7 +92,7 @@ class BadInputIT {
     @CsvSource(delimiter = '|', value = {
         "malformed JSON|{\"cniVersion\":\"1.0.0\",|6",
         "not an object|[\"cniVersion\"]|6",
-        "unsupported cniVersion|{\"cniVersion\":\"0.2.0\",\"name\":\"x\",\"type\":\"linen\"}|1",
+        "unsupported cniVersion|{\"cniVersion\":\"0.5.0\",\"name\":\"x\",\"type\":\"linen\"}|1",
         "future cniVersion|{\"cniVersion\":\"2.0.0\",\"name\":\"x\",\"type\":\"linen\"}|1",
     })
     void undecodableConfigDirect(String what, String stdin, int code) {

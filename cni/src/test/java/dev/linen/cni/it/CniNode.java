@@ -77,12 +77,40 @@ final class CniNode implements AutoCloseable {
 
     /** Runs the plugin itself (the CNI protocol without libcni), for inputs libcni would refuse. */
     Proc plugin(String command, String stdin, Map<String, String> cniEnv) {
+        return plugin(command, stdin, cniEnv, Proc.TIMEOUT_SECONDS);
+    }
+
+    /** {@link #plugin(String, String, Map)} with a deadline of its own (killed and failed past it). */
+    Proc plugin(String command, String stdin, Map<String, String> cniEnv, long timeoutSeconds) {
+        return Proc.run(pluginArgv(command, cniEnv, false, List.of()), Map.of(), stdin, timeoutSeconds);
+    }
+
+    /**
+     * Runs the plugin with nothing in its environment but the CNI variables ({@code env -i}: no
+     * locale, no PATH), as a runtime may start plugins.
+     */
+    Proc pluginWithEmptyEnvironment(String command, String stdin, Map<String, String> cniEnv) {
+        return Proc.run(pluginArgv(command, cniEnv, true, List.of()), Map.of(), stdin);
+    }
+
+    /** Runs the plugin under umask 000 (a fixed sh line sets it, then execs the plugin's argv). */
+    Proc pluginUnderUmask000(String command, String stdin, Map<String, String> cniEnv) {
+        return Proc.run(pluginArgv(command, cniEnv, false, List.of("sh", "-c", "umask 000 && exec \"$@\"", "sh")),
+                Map.of(), stdin);
+    }
+
+    private List<String> pluginArgv(String command, Map<String, String> cniEnv, boolean emptyEnv, List<String> wrapper) {
         Map<String, String> env = env();
         env.put("CNI_COMMAND", command);
         env.putAll(cniEnv);
-        List<String> argv = inNode(env);
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", netns, "env"));
+        if (emptyEnv) {
+            argv.add("-i");
+        }
+        env.forEach((k, v) -> argv.add(k + "=" + v));
+        argv.addAll(wrapper);
         argv.add(bin.resolve("linen").toString());
-        return Proc.run(argv, Map.of(), stdin);
+        return argv;
     }
 
     /** Runs argv in the node's namespace. */

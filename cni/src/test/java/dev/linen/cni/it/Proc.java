@@ -13,6 +13,11 @@ record Proc(List<String> argv, int exit, String stdout, String stderr) {
     static final long TIMEOUT_SECONDS = 120;
 
     static Proc run(List<String> argv, Map<String, String> env, String stdin) {
+        return run(argv, env, stdin, TIMEOUT_SECONDS);
+    }
+
+    /** Runs with a deadline of its own; a run past it is killed and fails the test. */
+    static Proc run(List<String> argv, Map<String, String> env, String stdin, long timeoutSeconds) {
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().putAll(env);
         try {
@@ -22,9 +27,9 @@ record Proc(List<String> argv, int exit, String stdout, String stderr) {
             try (var in = p.getOutputStream()) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("timed out after " + TIMEOUT_SECONDS + " s: " + argv);
+                throw new AssertionError("timed out after " + timeoutSeconds + " s: " + argv);
             }
             return new Proc(argv, p.exitValue(), out.join(), err.join());
         } catch (IOException e) {

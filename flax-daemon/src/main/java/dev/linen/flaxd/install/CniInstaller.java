@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * flaxd's install mode (the DaemonSet's init step): writes this node's conflist (bridge +
- * host-local with the node's pod CIDR and MTU, then linen; no vtepIPs, flaxd owns the tunnels).
+ * This node's conflist (bridge + host-local with the node's pod CIDR and MTU, then linen with no
+ * vtepIPs, flaxd owns the tunnels, then portmap for hostPorts), written by flaxd
+ * ({@link ConflistWriter}). Named to sort before other CNIs' files: runtimes load only the first.
  */
 public final class CniInstaller {
-    public static final String CONFLIST = "10-linen.conflist";
+    public static final String CONFLIST = "00-linen.conflist";
+    /** The name earlier releases wrote (from {@code flaxd install}); removed when found. */
+    public static final String LEGACY_CONFLIST = "10-linen.conflist";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -37,12 +40,13 @@ public final class CniInstaller {
         ObjectNode root = JSON.createObjectNode().put("cniVersion", "1.0.0").put("name", "linen");
         ArrayNode plugins = root.putArray("plugins");
         ObjectNode bridge = plugins.addObject().put("type", "bridge").put("bridge", "kbr0")
-                .put("isGateway", true).put("ipMasq", false).put("mtu", n.mtu());
+                .put("isGateway", true).put("ipMasq", false).put("hairpinMode", true).put("mtu", n.mtu());
         ObjectNode ipam = bridge.putObject("ipam").put("type", "host-local");
         ipam.putArray("ranges").addArray().addObject().put("subnet", n.podCidr());
         ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
         ObjectNode linen = plugins.addObject().put("type", "linen").put("ovsBridge", n.ovsBridge())
                 .put("datapathType", n.datapathType()).put("ovsdb", n.ovsdb()).put("mtu", n.mtu());
+        plugins.addObject().put("type", "portmap").putObject("capabilities").put("portMappings", true);
         if (n.stateDir().isPresent()) {
             ipam.put("dataDir", n.stateDir().get() + "/ipam");
             linen.put("stateDir", n.stateDir().get() + "/linen");

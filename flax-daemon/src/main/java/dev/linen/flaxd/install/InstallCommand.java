@@ -1,53 +1,55 @@
 package dev.linen.flaxd.install;
 
-import dev.linen.flaxd.FlaxdConfig;
-import dev.linen.flaxd.cluster.Peer;
-import dev.linen.flaxd.cluster.NodeRules;
-import dev.linen.ovs.flow.Ipv4Prefix;
-import dev.linen.ovs.db.OvsdbEndpoint;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * {@code flaxd install}: waits for this node's pod CIDR and InternalIP, then installs the linen
- * plugin and writes the node's conflist. Idempotent; writes only what changed.
+ * {@code flaxd install} (the DaemonSet's init container): installs the binaries only, the linen
+ * plugin and the reference plugins its conflist chains, into the host's CNI bin directory, and
+ * records what it installed there ({@link InstalledFiles}) for uninstall. It needs no API and no
+ * OVS: the conflist is flaxd's to write, once the node can carry traffic ({@link ConflistWriter}).
+ * Idempotent; writes only what changed; each file is swapped in by rename.
  *
- * @param binDir     CNI bin directory ({@code FLAXD_CNI_BIN_DIR}, default /opt/cni/bin)
- * @param confDir    CNI conf directory ({@code FLAXD_CNI_CONF_DIR}, default /etc/cni/net.d)
- * @param pluginDir  where the image keeps linen and linen-runtime ({@code FLAXD_PLUGIN_DIR}, /opt/linen)
- * @param stateDir   host-local's and linen's state directory ({@code FLAXD_CNI_STATE_DIR}; their defaults if unset)
+ * @param binDir        the host's CNI bin directory ({@code FLAXD_CNI_BIN_DIR}, default /opt/cni/bin)
+ * @param pluginDir     where the image keeps linen and linen-runtime ({@code FLAXD_PLUGIN_DIR}, /opt/linen)
+ * @param referenceDir  the image's reference plugins ({@code FLAXD_REFERENCE_PLUGIN_DIR}, /usr/lib/cni)
+ * @param versionFile   their release as the image's package names it
+ *                      ({@code FLAXD_REFERENCE_PLUGIN_VERSION_FILE}, /etc/linen-cni-plugins.version);
+ *                      when missing the release is unknown, and only absent or Linen's own plugins
+ *                      are written
  */
-public record InstallCommand(Path binDir, Path confDir, Path pluginDir, java.util.Optional<String> stateDir) {
+public record InstallCommand(Path binDir, Path pluginDir, Path referenceDir, Path versionFile) {
     private static final Logger LOG = Logger.getLogger(InstallCommand.class.getName());
 
     public static InstallCommand fromEnv(Map<String, String> env) {
         return new InstallCommand(Path.of(env.getOrDefault("FLAXD_CNI_BIN_DIR", "/opt/cni/bin")),
-                Path.of(env.getOrDefault("FLAXD_CNI_CONF_DIR", "/etc/cni/net.d")),
                 Path.of(env.getOrDefault("FLAXD_PLUGIN_DIR", "/opt/linen")),
-                java.util.Optional.ofNullable(env.get("FLAXD_CNI_STATE_DIR")));
+                Path.of(env.getOrDefault("FLAXD_REFERENCE_PLUGIN_DIR", "/usr/lib/cni")),
+                Path.of(env.getOrDefault("FLAXD_REFERENCE_PLUGIN_VERSION_FILE", "/etc/linen-cni-plugins.version")));
     }
 
-    public void run(FlaxdConfig config, KubernetesClient client, Duration wait) throws IOException {
-        Ipv4Prefix cluster = Ipv4Prefix.parse(config.clusterCidr());
-        Node node = client.nodes().withName(config.nodeName()).waitUntilCondition(
-                n -> n != null && NodeRules.check(n, cluster) instanceof NodeRules.Verdict.Usable,
-                wait.toMillis(), TimeUnit.MILLISECONDS);
-        Peer self = ((NodeRules.Verdict.Usable) NodeRules.check(node, cluster)).peer();
-        String podCidr = self.ipv4PodCidrs().get(0).toString();
-        int mtu = Uplink.podMtu(InetAddress.ofLiteral(self.internalIp()));
-        String socket = config.ovsdb() instanceof OvsdbEndpoint.UnixSocket u ? u.path().toString() : config.ovsdb().toString();
-        String text = CniInstaller.conflist(new CniInstaller.NodeNetwork(podCidr, mtu,
-                config.tunnels().bridge(), config.datapathType(), socket, stateDir));
-        boolean wroteConf = CniInstaller.writeIfChanged(confDir, CniInstaller.CONFLIST, text);
-        boolean copied = PluginInstaller.install(pluginDir, binDir);
-        LOG.info("install: conflist " + (wroteConf ? "written" : "unchanged") + ", plugin "
-                + (copied ? "installed" : "unchanged") + " (pod CIDR " + podCidr + ", MTU " + mtu + ")");
+    /** Installs and records; see the class comment. Not for two installers at once on one node. */
+    public void run() throws IOException {
+        InstalledFiles record = InstalledFiles.read(binDir);
+        boolean linen = PluginInstaller.install(pluginDir, binDir, record);
+        int reference = ReferencePlugins.install(referenceDir, imageRelease(), binDir, record);
+        record.save();
+        LOG.info("install: linen " + (linen ? "installed" : "unchanged") + ", " + reference
+                + " reference plugin(s) written into " + binDir);
+    }
+
+    private PluginVersion imageRelease() throws IOException {
+        Optional<String> text = Files.isRegularFile(versionFile) ? Optional.of(Files.readString(versionFile))
+                : Optional.empty();
+        if (text.isEmpty()) {
+            LOG.warning("no " + versionFile + ": the reference plugins' release is unknown; only absent"
+                    + " plugins and Linen's own are written");
+            return new PluginVersion(0, 0, 0);
+        }
+        return PluginVersion.ofPackage(text.get());
     }
 }

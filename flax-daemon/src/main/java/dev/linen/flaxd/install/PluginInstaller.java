@@ -23,8 +23,27 @@ public final class PluginInstaller {
     private PluginInstaller() {
     }
 
-    /** Idempotent; returns whether anything was copied. */
+    /** As {@link #install(Path, Path, InstalledFiles)}, saving the bin directory's record. */
     public static boolean install(Path source, Path binDir) throws IOException {
+        InstalledFiles record = InstalledFiles.read(binDir);
+        boolean copied = install(source, binDir, record);
+        record.save();
+        return copied;
+    }
+
+    /**
+     * Installs the plugin and records its entries (launcher, runtime link, versioned runtime) in
+     * {@code record} (the caller saves it). Idempotent; returns whether anything was copied.
+     */
+    public static boolean install(Path source, Path binDir, InstalledFiles record) throws IOException {
+        boolean copied = swapIn(source, binDir);
+        record.put(LAUNCHER, InstalledFiles.sha256(binDir.resolve(LAUNCHER)));
+        record.put(RUNTIME, InstalledFiles.NO_DIGEST);
+        record.put(Files.readSymbolicLink(binDir.resolve(RUNTIME)).toString(), InstalledFiles.NO_DIGEST);
+        return copied;
+    }
+
+    private static boolean swapIn(Path source, Path binDir) throws IOException {
         String version = fingerprint(source.resolve(RUNTIME));
         Path versioned = binDir.resolve("." + RUNTIME + "-" + version);
         Path link = binDir.resolve(RUNTIME);

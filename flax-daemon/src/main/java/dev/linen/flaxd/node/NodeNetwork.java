@@ -45,8 +45,8 @@ public record NodeNetwork(Commands cmd, IptablesBackend iptables, String cluster
     /**
      * Brings the node to the wanted state and says what it had to repair (empty: nothing was
      * changed, no {@code iptables-restore} ran). Cheap enough for every resync: it reads first and
-     * writes only differences. Steady state, 6 processes: one {@code sysctl -w} (as cheap as a
-     * read), four {@code iptables -S CHAIN} (flaxd's two chains and the two built-in chains holding
+     * writes only differences. Steady state, 6 processes: one {@code sysctl -n} (forwarding is
+     * written only when off), four {@code iptables -S CHAIN} (flaxd's two chains and the two built-in chains holding
      * the jumps: output the size of those chains, not of kube-proxy's tables), one {@code ip -batch}
      * reading the bridge and the route. A repair adds one {@code iptables-restore --noflush} for
      * all that differs (each table's part is applied atomically) and one {@code ip} per link or
@@ -60,8 +60,13 @@ public record NodeNetwork(Commands cmd, IptablesBackend iptables, String cluster
      */
     public List<String> ensure(String localPodCidr) {
         network("pod CIDR", localPodCidr);
-        cmd.must("sysctl", "-qw", "net.ipv4.ip_forward=1");
         List<String> repaired = new ArrayList<>();
+        // read first: a container without a writable /proc/sys (not privileged) then runs on
+        // every node that has forwarding on already (kubeadm's preflight requires it)
+        if (!cmd.must("sysctl", "-n", "net.ipv4.ip_forward").strip().equals("1")) {
+            cmd.must("sysctl", "-qw", "net.ipv4.ip_forward=1");
+            repaired.add("net.ipv4.ip_forward");
+        }
         StringBuilder restore = new StringBuilder();
         restore.append(table("filter", "FORWARD", FORWARD_CHAIN, List.of(
                 "-A " + FORWARD_CHAIN + " -s " + clusterCidr + " -j ACCEPT",

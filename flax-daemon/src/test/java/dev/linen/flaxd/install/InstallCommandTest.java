@@ -1,48 +1,49 @@
 package dev.linen.flaxd.install;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.linen.flaxd.FlaxdConfig;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Install mode against fabric8's mock API server (CRUD mode; the one stand-in in Linen's tests). */
-@EnableKubernetesMockClient(crud = true)
+/** Install mode: binaries only (linen and Debian's reference plugins), recorded for uninstall. */
 class InstallCommandTest {
-    static KubernetesClient client;
+    private static final Path DEBIAN_PLUGINS = Path.of("/usr/lib/cni");
 
-    @Test
-    void writesTheNodesConflistFromItsNodeObject(@TempDir Path dir) throws Exception {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-7").endMetadata()
-                .withNewSpec().withPodCIDR("10.244.7.0/24").endSpec()
-                .withNewStatus().addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress().endStatus()
-                .build()).create();
+    static Path fakeLinen(Path dir) throws Exception {
         Path src = dir.resolve("src");
         Files.createDirectories(src.resolve("linen-runtime/lib"));
         Files.writeString(src.resolve("linen"), "#!/bin/sh\n");
         Files.writeString(src.resolve("linen-runtime/lib/a.jar"), "jar");
-        FlaxdConfig config = FlaxdConfig.fromEnv(Map.of("NODE_NAME", "node-7", "FLAXD_DATAPATH_TYPE", "netdev",
-                "FLAXD_CLUSTER_CIDR", "10.244.0.0/16"));
-        new InstallCommand(dir.resolve("bin"), dir.resolve("net.d"), src, java.util.Optional.empty()).run(config, client, Duration.ofSeconds(10));
+        return src;
+    }
 
-        JsonNode c = new ObjectMapper().readTree(dir.resolve("net.d/10-linen.conflist").toFile());
-        assertEquals("10.244.7.0/24", c.at("/plugins/0/ipam/ranges/0/0/subnet").asText());
-        int loMtu = NetworkInterface.getByInetAddress(InetAddress.getByName("127.0.0.1")).getMTU();
-        assertEquals(loMtu - 50, c.at("/plugins/0/mtu").asInt());
-        assertEquals("netdev", c.at("/plugins/1/datapathType").asText());
-        assertTrue(Files.isRegularFile(dir.resolve("bin/linen")));
-        assertEquals("jar", Files.readString(dir.resolve("bin/linen-runtime/lib/a.jar")));
+    @Test
+    void installsLinenAndTheReferencePluginsAndRecordsThemButNoConflist(@TempDir Path dir) throws Exception {
+        Path version = dir.resolve("version");
+        Files.writeString(version, "1.1.1+ds1-3+b5\n");
+        Path bin = dir.resolve("bin");
+        new InstallCommand(bin, fakeLinen(dir), DEBIAN_PLUGINS, version).run();
+
+        assertEquals("jar", Files.readString(bin.resolve("linen-runtime/lib/a.jar")));
+        for (String p : ReferencePlugins.NAMES) {
+            assertEquals(-1L, Files.mismatch(DEBIAN_PLUGINS.resolve(p), bin.resolve(p)), p);
+            assertTrue(Files.isExecutable(bin.resolve(p)), p);
+        }
+        Map<String, String> record = InstalledFiles.read(bin).entries();
+        assertEquals(InstalledFiles.sha256(DEBIAN_PLUGINS.resolve("bridge")), record.get("bridge"));
+        assertEquals("-", record.get("linen-runtime"));
+        assertTrue(record.containsKey("linen"));
+        assertEquals(7, record.size(), record.toString());   // 4 plugins, launcher, runtime link, runtime dir
+        try (var names = Files.list(bin)) {
+            assertFalse(names.anyMatch(p -> p.getFileName().toString().endsWith(".linen-tmp")), "no temp files left");
+        }
+        var before = Files.getLastModifiedTime(bin.resolve("bridge"));
+        new InstallCommand(bin, fakeLinen(dir), DEBIAN_PLUGINS, version).run();
+        assertEquals(before, Files.getLastModifiedTime(bin.resolve("bridge")), "second run writes nothing");
     }
 }

@@ -116,7 +116,7 @@ class NodeNetworkTest {
 
         assertEquals(List.of(), net.ensure("10.244.1.0/24"));
         assertEquals(List.of(
-                "sysctl -qw net.ipv4.ip_forward=1",
+                "sysctl -n net.ipv4.ip_forward",
                 "iptables-nft -w 5 -t filter -S LINEN-FORWARD",
                 "iptables-nft -w 5 -t filter -S FORWARD",
                 "iptables-nft -w 5 -t nat -S LINEN-POSTROUTING",

@@ -122,6 +122,11 @@ public final class PrivateOvsExtension implements BeforeAllCallback, AfterAllCal
         exec(List.of(script().toString(), "restart-vswitchd", dir.toString())).orThrow("restart-vswitchd");
     }
 
+    /** Stops ovs-vswitchd only (the database and its socket stay); {@link #restartVswitchd} brings it back. */
+    public void stopVswitchd() {
+        exec(List.of(script().toString(), "stop-vswitchd", dir.toString())).orThrow("stop-vswitchd");
+    }
+
     private static void requireSystem() {
         boolean required = Boolean.getBoolean("linen.requireSystem");
         String missing = !"root".equals(System.getProperty("user.name")) ? "root"

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# The DaemonSet lab: Linen installed as a real CNI. Three nodes as network namespaces, each with its
+# own OVS (userspace datapath); on each, the image (image/build) runs under podman + runc from the
+# DaemonSet's own pod template in examples/kubernetes/linen.yaml (pod-from-daemonset.py: init
+# container, unprivileged flaxd with NET_ADMIN+NET_RAW, ConfigMap env, hostPath mounts onto the
+# node's directories). One mock Kubernetes API (the one stand-in). Pods are made through the
+# conflist the container wrote and the plugins its init container installed. Checks: the table,
+# kill -9 of the flaxd container and its restart under ping, replacing the pod (upgrade) under ping,
+# and uninstall (the image's `flaxd uninstall`, from the same template) leaving nothing behind.
+# Everything it makes starts with "lnd".   daemonset-lab.sh [run|down]
+set -euo pipefail
+export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+lab=/run/linen-ds-lab
+manifest="$top/examples/kubernetes/linen.yaml"
+setup="$here/node-setup.sh"
+cnicall="$top/tools/cnicall/target/cnicall"
+api_ip=10.99.0.250 out_ip=10.99.0.254 api_port=6443
+nodes=(lnd-n1 lnd-n2 lnd-n3)
+declare -A nodeip=([lnd-n1]=10.99.0.11 [lnd-n2]=10.99.0.12 [lnd-n3]=10.99.0.13)
+declare -A podcidr=([lnd-n1]=10.244.1.0/24 [lnd-n2]=10.244.2.0/24 [lnd-n3]=10.244.3.0/24)
+[ "$(id -u)" = 0 ] || { echo "daemonset-lab.sh: run as root" >&2; exit 2; }
+# shellcheck source=examples/lab/lib.sh
+source "$here/lib.sh"
+# podman without systemd: cgroupfs, file events; limits no higher than this shell's (podman's
+# defaults exceed what an unprivileged sandbox may set)
+export CONTAINERS_CONF="$lab.containers.conf"
+printf '[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=4096:4096"]\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
+  "$(ulimit -Hn)" "$(ulimit -Hn)" > "$CONTAINERS_CONF"
+
+down() {
+  for ns in "${nodes[@]}"; do
+    podman pod rm -f "linen-$ns" >/dev/null 2>&1 || true
+    podman pod rm -f "linen-$ns-uninstall" >/dev/null 2>&1 || true
+  done
+  lab_teardown lnd "$lab" "${nodes[@]}"
+  ip link del lnd-ul 2>/dev/null || true
+}
+
+plain_host() {
+  local ns=$1 ip=$2
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  ip link add "$ns-ul" type veth peer name eth0 netns "$ns"
+  ip link set "$ns-ul" master lnd-ul up
+  ip -n "$ns" addr add "$ip/24" dev eth0
+  ip -n "$ns" link set eth0 up
+}
+
+# pod_yaml NODE [--uninstall]: the DaemonSet's pod for that node, and the ConfigMap with the lab's settings
+pod_yaml() {
+  local ns=$1 dir="$lab/$1"
+  python3 "$here/pod-from-daemonset.py" "$manifest" "$ns" "$dir/pod${2:+-uninstall}.yaml" "$dir/configmap.yaml" \
+    --host-root "$dir/root" --map "/var/run/openvswitch=$dir/ovs" --keep /run/xtables.lock \
+    --set FLAXD_DATAPATH_TYPE=netdev --set FLAXD_OVSDB="$dir/ovs/db.sock" --set FLAXD_CNI_STATE_DIR="$dir/state" \
+    --set KUBERNETES_MASTER="http://$api_ip:$api_port" --set KUBERNETES_AUTH_TRYKUBECONFIG=false \
+    --set KUBERNETES_AUTH_TRYSERVICEACCOUNT=false --set KUBERNETES_NAMESPACE=default ${2:+--uninstall}
+}
+
+play() { # node [--uninstall]
+  local ns=$1 dir="$lab/$1"
+  pod_yaml "$ns" "${2:-}"
+  # nsenter, not ip netns exec: that remounts /sys, hiding the cgroup mount podman needs
+  nsenter --net="/var/run/netns/$ns" podman kube play ${3:-} --configmap "$dir/configmap.yaml" "$dir/pod${2:+-uninstall}.yaml" >>"$dir/podman.log" 2>&1 \
+    || { echo "podman kube play failed on $ns:" >&2; tail -20 "$dir/podman.log" >&2
+         podman logs "linen-$ns-install-cni" 2>&1 | tail -20 >&2; return 1; }
+}
+
+readyz() { ip netns exec "$1" curl -fsS -m 2 http://127.0.0.1:9753/readyz >/dev/null 2>&1; }
+
+await_ready() { # node: /readyz and the conflist (at most 60 s)
+  local ns=$1
+  for _ in $(seq 1 600); do
+    readyz "$ns" && [ -f "$lab/$ns/root/etc/cni/net.d/00-linen.conflist" ] && return 0
+    sleep 0.1
+  done
+  echo "$ns: not ready after 60 s" >&2; podman logs "linen-$ns-flaxd" 2>&1 | tail -20 >&2; return 1
+}
+
+up() {
+  down
+  lab_build
+  mkdir -p "$lab"
+  "$top/image/build"
+  podman load -q -i "$top/target/linen-image.tar" >/dev/null
+  ip link add lnd-ul type bridge
+  ip link set lnd-ul up
+  plain_host lnd-api "$api_ip"
+  plain_host lnd-out "$out_ip"
+  local specs=()
+  for ns in "${nodes[@]}"; do specs+=("$ns=${podcidr[$ns]}=${nodeip[$ns]}"); done
+  mkfifo "$lab/api.in"
+  ip netns exec lnd-api java -cp "$top/e2e/target/e2e.jar:$top/e2e/target/lib/*" dev.linen.e2e.MockApi \
+    "$api_ip" "$api_port" "${specs[@]}" < "$lab/api.in" > "$lab/api.log" 2>&1 &
+  echo $! > "$lab/api.pid"
+  exec 9>"$lab/api.in"
+  for _ in $(seq 1 300); do grep -q '^ready' "$lab/api.log" && break; sleep 0.1; done
+  grep -q '^ready' "$lab/api.log" || { echo "mock API did not start" >&2; return 1; }
+  for ns in "${nodes[@]}"; do
+    lab_node "$ns" "${nodeip[$ns]}/24" lnd-ul "$lab/$ns"
+    ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1   # the node's own setting (kubeadm requires it)
+    play "$ns"
+  done
+  for ns in "${nodes[@]}"; do await_ready "$ns"; done
+  declare -gA podip
+  for ns in "${nodes[@]}"; do
+    for p in p1 p2; do
+      mkdir -p "$lab/$ns/cache"
+      podip[$ns-$p]=$(ip netns exec "$ns" "$setup" pod "$ns-$p" "$lab/$ns/root/etc/cni/net.d" "$lab/$ns/root/opt/cni/bin" "$lab/$ns/cache" "$cnicall")
+      echo "pod $ns-$p: ${podip[$ns-$p]}"
+    done
+  done
+}
+
+table() {
+  lab_table_header
+  lab_check "pod -> pod, same node" lnd-n1-p1 "${podip[lnd-n1-p2]}"
+  lab_check "pod -> pod, across nodes" lnd-n1-p1 "${podip[lnd-n2-p1]}"
+  lab_check "pod -> pod, across nodes" lnd-n2-p2 "${podip[lnd-n3-p1]}"
+  lab_check "pod -> pod, across nodes" lnd-n3-p2 "${podip[lnd-n1-p2]}"
+  lab_check "node -> pod, other node" lnd-n1 "${podip[lnd-n3-p2]}"
+  lab_check "pod -> outside" lnd-n1-p1 "$out_ip"
+}
+
+# under_ping LABEL CMD...: runs CMD during a 6 s ping across nodes; no packet may be lost
+under_ping() {
+  local label=$1 out; shift
+  ip netns exec lnd-n1-p1 ping -c 60 -i 0.1 -W 1 -q "${podip[lnd-n2-p1]}" > "$lab/ping.txt" 2>&1 &
+  local ping=$!
+  "$@" || true
+  wait "$ping" || true
+  out=$(grep -o '[0-9]* packets transmitted, [0-9]* received' "$lab/ping.txt" || true)
+  if [ -n "$out" ] && [ "$(echo "$out" | awk '{print $1}')" = "$(echo "$out" | awk '{print $4}')" ] && readyz lnd-n2; then
+    result="ok ($out)"; else result="FAIL (${out:-no ping result})"; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "$label" "$result"
+}
+
+kill_flaxd_container() { # what the kubelet does after a crash: the container is started again
+  local pid
+  pid=$(podman inspect -f '{{.State.Pid}}' linen-lnd-n2-flaxd)
+  kill -9 "$pid"
+  for _ in $(seq 1 50); do [ "$(podman inspect -f '{{.State.Running}}' linen-lnd-n2-flaxd)" = false ] && break; sleep 0.1; done
+  podman start linen-lnd-n2-flaxd >/dev/null
+  await_ready lnd-n2
+}
+
+upgrade() { play lnd-n2 "" --replace && await_ready lnd-n2; }
+
+# uninstall on lnd-n3: pods gone, DaemonSet pod deleted, then the image's `flaxd uninstall`
+uninstall_leaves_nothing() {
+  local ns=lnd-n3 dir="$lab/lnd-n3" left=()
+  ip netns del lnd-n3-p1; ip netns del lnd-n3-p2
+  podman pod rm -f "linen-$ns" >/dev/null
+  play "$ns" --uninstall
+  for _ in $(seq 1 300); do [ "$(podman inspect -f '{{.State.Status}}' "linen-$ns-uninstall-flaxd" 2>/dev/null)" = exited ] && break; sleep 0.1; done
+  [ "$(podman inspect -f '{{.State.ExitCode}}' "linen-$ns-uninstall-flaxd" 2>/dev/null)" = 0 ] || left+=("uninstall exit code")
+  [ -z "$(ls -A "$dir/root/etc/cni/net.d")" ] || left+=("conflist")
+  [ -z "$(ls -A "$dir/root/opt/cni/bin")" ] || left+=("bin: $(ls -A "$dir/root/opt/cni/bin" | tr '\n' ' ')")
+  ip netns exec "$ns" iptables-save 2>/dev/null | grep -q LINEN && left+=("iptables (legacy/default)")
+  ip netns exec "$ns" iptables-nft-save 2>/dev/null | grep -q LINEN && left+=("iptables-nft")
+  [ -z "$(ip -n "$ns" route show 10.244.0.0/16)" ] || left+=("route")
+  ovs-vsctl --db="unix:$dir/ovs/db.sock" --timeout=5 br-exists br0 && left+=("OVS br0")
+  ip -n "$ns" link show kbr0 >/dev/null 2>&1 && left+=("kbr0")
+  if [ ${#left[@]} -eq 0 ]; then result=ok; else result="FAIL (left: ${left[*]})"; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "uninstall leaves nothing (lnd-n3)" "$result"
+}
+
+case ${1:-run} in
+  down) down ;;
+  run)
+    trap down EXIT
+    echo "DaemonSet lab: linen.yaml under podman on three nodes"
+    up
+    table
+    echo
+    under_ping "kill -9 flaxd container, 6 s ping" kill_flaxd_container
+    under_ping "replace the pod (upgrade), 6 s ping" upgrade
+    uninstall_leaves_nothing
+    echo
+    if [ "$failures" -eq 0 ]; then echo "DaemonSet lab: all checks passed"; else echo "DaemonSet lab: $failures check(s) failed"; exit 1; fi
+    ;;
+  *) echo "usage: daemonset-lab.sh [run|down]" >&2; exit 2 ;;
+esac
