@@ -88,6 +88,25 @@ await_ports() { # node, count: poll (at most 30 s) until br0 is programmed for t
   return 1
 }
 
+api_starts=0
+# api_start NODE_SPEC...: the mock API in lnf-api holding these Nodes; returns once it answers (at
+# most 30 s). Its stdin is the fifo api.in, kept open on fd 9 across restarts.
+api_start() {
+  api_starts=$((api_starts + 1))
+  local log="$lab/api-$api_starts.log"
+  ip netns exec lnf-api java -cp "$top/e2e/target/e2e.jar:$top/e2e/target/lib/*" dev.linen.e2e.MockApi \
+    "$api_ip" "$api_port" "$@" < "$lab/api.in" > "$log" 2>&1 9>&- &
+  echo $! > "$lab/api.pid"
+  [ -e /dev/fd/9 ] || exec 9>"$lab/api.in"   # keeps the API's stdin open until we exit
+  for _ in $(seq 1 300); do grep -q '^ready' "$log" && return 0; sleep 0.1; done
+  echo "mock API did not start" >&2; cat "$log" >&2; return 1
+}
+
+api_kill() { # the mock API's process dies (kill -9): connections reset, new ones refused
+  local pid; pid=$(cat "$lab/api.pid")
+  { kill -9 "$pid" && wait "$pid"; } 2>/dev/null || true
+}
+
 up() {
   down
   lab_build
@@ -96,15 +115,10 @@ up() {
   ip link set lnf-ul up
   plain_host lnf-api "$api_ip"
   plain_host lnf-out "$out_ip"
-  local specs=()
-  for ns in "${nodes[@]}"; do specs+=("$ns=${podcidr[$ns]}=${nodeip[$ns]}"); done
+  api_specs=()
+  for ns in "${nodes[@]}"; do api_specs+=("$ns=${podcidr[$ns]}=${nodeip[$ns]}"); done
   mkfifo "$lab/api.in"
-  ip netns exec lnf-api java -cp "$top/e2e/target/e2e.jar:$top/e2e/target/lib/*" dev.linen.e2e.MockApi \
-    "$api_ip" "$api_port" "${specs[@]}" < "$lab/api.in" > "$lab/api.log" 2>&1 &
-  echo $! > "$lab/api.pid"
-  exec 9>"$lab/api.in"   # keeps the API's stdin open until we exit
-  for _ in $(seq 1 300); do grep -q '^ready' "$lab/api.log" && break; sleep 0.1; done
-  grep -q '^ready' "$lab/api.log" || { echo "mock API did not start" >&2; cat "$lab/api.log" >&2; return 1; }
+  api_start "${api_specs[@]}"
   for ns in "${nodes[@]}"; do node_up "$ns"; done
   for ns in "${nodes[@]}"; do await_ports "$ns" 2; done
   for ns in "${nodes[@]}"; do   # flaxd writes the conflist once ready (polled every second): at most 10 s
@@ -146,30 +160,37 @@ table() {
   masquerade
 }
 
+flaxd_kill() { # node: kill -9 its flaxd and reap it
+  local victim; victim=$(cat "$lab/$1-flaxd.pid")
+  { kill -9 "$victim" && wait "$victim"; } 2>/dev/null || true
+}
+
 # kill -9 of flaxd and its restart under a continuous ping: the tunnels stay, no packet is lost
 restart_flaxd_under_ping() {
   local out
-  ip netns exec lnf-n1-p1 ping -c 50 -i 0.1 -W 1 -q "${podip[lnf-n2-p1]}" > "$lab/ping.txt" 2>&1 &
-  local ping=$!
-  local victim; victim=$(cat "$lab/lnf-n1-flaxd.pid")
-  { kill -9 "$victim" && wait "$victim"; } 2>/dev/null || true
+  lab_ping_start lnf-n1-p1 "${podip[lnf-n2-p1]}" 50 "$lab/ping.txt"
+  local ping=$lab_ping_pid
+  flaxd_kill lnf-n1
   flaxd_start lnf-n1
   wait "$ping" || true
-  out=$(grep -o '[0-9]* packets transmitted, [0-9]* received' "$lab/ping.txt" || true)
-  if [ -n "$out" ] && [ "$(echo "$out" | awk '{print $1}')" = "$(echo "$out" | awk '{print $4}')" ]; then
-    result="ok ($out)"; else result="FAIL (${out:-no ping result})"; failures=$((failures + 1)); fi
+  if out=$(lab_ping_result "$lab/ping.txt"); then result="ok ($out)"; else result="FAIL ($out)"; failures=$((failures + 1)); fi
   printf '%-34s %s\n' "kill -9 flaxd + restart, 5 s ping" "$result"
+}
+
+# vxlan0's transmit counter, live from the datapath (OVSDB's statistics column lags up to 5 s)
+vxlan0_tx() { # node
+  ofctl "$1" dump-ports br0 vxlan0 | grep -o 'tx pkts=[0-9]*' | cut -d= -f2
 }
 
 # flow mode: a pod's ARP for a remote pod is answered by OVS (virtual MAC) and nothing enters the
 # tunnel: vxlan0's transmit counter on the pod's node does not move
 arp_stays_local() {
   [ "$mode" = flow ] || return 0
-  local db="unix:$lab/lnf-n1/ovs/db.sock" before after replies
-  before=$(ovs-vsctl --db="$db" --timeout=5 get interface vxlan0 statistics:tx_packets)
+  local before after replies
+  before=$(vxlan0_tx lnf-n1)
   replies=$(ip netns exec lnf-n1-p1 arping -c 3 -w 5 -I eth0 "${podip[lnf-n2-p2]}" 2>&1 \
     | grep -ci 'reply from.*0e:4c:4e:00:00:01' || true)
-  after=$(ovs-vsctl --db="$db" --timeout=5 get interface vxlan0 statistics:tx_packets)
+  after=$(vxlan0_tx lnf-n1)
   if [ "$replies" -ge 1 ] && [ "$before" = "$after" ]; then result="ok ($replies replies, vxlan0 tx $before -> $after)"
   else result="FAIL (replies $replies, vxlan0 tx $before -> $after)"; failures=$((failures + 1)); fi
   printf '%-34s %s\n' "pod ARP answered in OVS, no tunnel" "$result"
@@ -202,12 +223,121 @@ vswitchd_restart() {
   printf '%-34s %s\n' "ovs-vswitchd restart on lnf-n2" "$result"
 }
 
+# what flaxd keeps on a node: br0's ports, its flows without cookies (a new round rewrites them in
+# place), its iptables rules, the routes
+node_state() { # node
+  ovs-vsctl --db="unix:$lab/$1/ovs/db.sock" --timeout=5 list-ports br0 | sort || true
+  ofctl "$1" --no-stats dump-flows br0 | sed -E 's/^ *cookie=0x[0-9a-f]+, //; s/^ +//' | sort || true
+  ip netns exec "$1" iptables-save | grep '^-A LINEN' | sort || true
+  ip -n "$1" -4 route show || true
+}
+
+state_count() { # state file: its tunnel ports (per-node) or flows (flow mode), counted
+  if [ "$mode" = per-node ]; then echo "$(grep -c '^vxif' "$1") vxif"; else echo "$(grep -c 'actions=' "$1") flows"; fi
+}
+
+# readyz NODE: prints "CODE BODY" of the node's flaxd /readyz (000: no answer)
+readyz() {
+  local code
+  rm -f "$lab/$1.readyz"
+  code=$(ip netns exec "$1" curl -s -m 2 -o "$lab/$1.readyz" -w '%{http_code}' http://127.0.0.1:9753/readyz) || true
+  echo "${code:-000} $(head -c 90 "$lab/$1.readyz" 2>/dev/null | tr '\n' ' ')"
+}
+
+# await_readyz NODE GLOB MS: polls /readyz until its code matches GLOB (at most MS ms); prints the
+# last answer
+await_readyz() {
+  local r="" start; start=$(date +%s%N)
+  while :; do
+    r=$(readyz "$1")
+    # shellcheck disable=SC2053
+    [[ "${r%% *}" == $2 ]] && break
+    [ "$(ms_since "$start")" -lt "$3" ] || break
+    sleep 0.1
+  done
+  echo "$r"
+}
+
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+
+row() { # label, 1 if ok, detail
+  if [ "$2" = 1 ]; then result="ok ($3)"; else result="FAIL ($3)"; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "$1" "$result"
+}
+
+# The API's process is killed under cross-node traffic, and flaxd on lnf-n1 is killed -9 and
+# restarted while it is down: for 30 s no echo may be lost, no node's ports, flows, rules or routes
+# may change, and the restarted flaxd's /readyz answers 503 with the reason, every time it is asked.
+# Then the API comes back.
+api_outage() {
+  local ns pa pb r r2 rbad="" out ok samples=0 changed="" counts=""
+  # traffic already flows on both paths (userspace tunnels drop the packet that resolves a new underlay neighbour)
+  ip netns exec lnf-n1-p1 ping -c 2 -i 0.2 -W 1 -q "${podip[lnf-n2-p1]}" >/dev/null 2>&1 || true
+  ip netns exec lnf-n2-p2 ping -c 2 -i 0.2 -W 1 -q "${podip[lnf-n3-p1]}" >/dev/null 2>&1 || true
+  for ns in "${nodes[@]}"; do node_state "$ns" > "$lab/$ns.before"; done
+  lab_ping_start lnf-n1-p1 "${podip[lnf-n2-p1]}" 300 "$lab/outage-a.txt"; pa=$lab_ping_pid
+  lab_ping_start lnf-n2-p2 "${podip[lnf-n3-p1]}" 300 "$lab/outage-b.txt"; pb=$lab_ping_pid
+  api_kill
+  flaxd_kill lnf-n1
+  flaxd_start lnf-n1
+  r=$(await_readyz lnf-n1 '[1-9]*' 15000)   # its first answer (a JVM start: at most 15 s)
+  for _ in $(seq 1 60); do   # two samples a second while the pings run (30 s)
+    kill -0 "$pa" 2>/dev/null || kill -0 "$pb" 2>/dev/null || break
+    for ns in "${nodes[@]}"; do
+      node_state "$ns" > "$lab/$ns.now"
+      cmp -s "$lab/$ns.before" "$lab/$ns.now" \
+        || changed=${changed:-"$ns: $(diff "$lab/$ns.before" "$lab/$ns.now" | grep -m1 '^[<>]' || true)"}
+    done
+    r2=$(readyz lnf-n1)
+    [[ "$r2" == "503 not ready"* ]] || rbad=${rbad:-"then $r2"}
+    samples=$((samples + 1))
+    sleep 0.5
+  done
+  wait "$pa" || true; wait "$pb" || true
+  echo "API down, lnf-n1's flaxd kill -9 + restart:"
+  if out=$(lab_ping_result "$lab/outage-a.txt"); then ok=1; else ok=0; fi
+  row "  30 s ping lnf-n1-p1 -> lnf-n2-p1" "$ok" "$out"
+  if out=$(lab_ping_result "$lab/outage-b.txt"); then ok=1; else ok=0; fi
+  row "  30 s ping lnf-n2-p2 -> lnf-n3-p1" "$ok" "$out"
+  for ns in "${nodes[@]}"; do
+    [ -f "$lab/$ns.now" ] && counts="$counts$ns $(state_count "$lab/$ns.before") -> $(state_count "$lab/$ns.now"), "
+  done
+  if [ -z "$changed" ] && [ "$samples" -ge 10 ]; then ok=1; else ok=0; fi
+  row "  OVS, iptables, routes unchanged" "$ok" "${changed:-$counts$samples samples}"
+  if [[ "$r" == "503 not ready"* ]] && [ -z "$rbad" ]; then ok=1; else ok=0; fi
+  row "  restarted flaxd /readyz" "$ok" "$r${rbad:+; $rbad}"
+  api_back
+}
+
+# The API comes back with its Nodes plus lnf-n5, added during the outage (the mock keeps Nodes in
+# memory only, so the restart is given them all, as etcd would have kept them): every flaxd is
+# ready within 5 s and lnf-n5 is programmed on every node within 5 s.
+api_back() {
+  local ns start ok=1 why="" r
+  echo "API back, with lnf-n5 added during the outage:"
+  api_start "${api_specs[@]}" lnf-n5=10.244.5.0/24=10.99.0.15 || true
+  start=$(date +%s%N)
+  for ns in "${nodes[@]}"; do
+    r=$(await_readyz "$ns" 200 5000)
+    [ "${r%% *}" = 200 ] || { ok=0; why="$ns: $r"; }
+  done
+  [ "$(ms_since "$start")" -le 5000 ] || ok=0
+  row "  every flaxd ready within 5 s" "$ok" "${why:-$(ms_since "$start") ms}"
+  ok=1 why=""
+  for ns in "${nodes[@]}"; do
+    until [ "$(peers_programmed "$ns")" = 3 ] || [ "$(ms_since "$start")" -gt 5000 ]; do sleep 0.1; done
+    [ "$(peers_programmed "$ns")" = 3 ] || { ok=0; why="${why}$ns: $(peers_programmed "$ns") peers programmed; "; }
+  done
+  row "  lnf-n5 on every node within 5 s" "$ok" "${why:-$(ms_since "$start") ms}"
+}
+
 resilience() {
   echo
   arp_stays_local
   restart_flaxd_under_ping
   node_join_and_leave
   vswitchd_restart
+  api_outage
 }
 
 throughput() {

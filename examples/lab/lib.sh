@@ -55,6 +55,26 @@ lab_check() {
   printf '%-34s %-12s -> %-14s %s\n' "$what" "$from" "$to" "$result"
 }
 
+# lab_ping_start FROM_NS TO_IP COUNT OUT: a ping in the background, ten echoes a second (COUNT/10 s),
+# its output to OUT; its pid in $lab_ping_pid.
+lab_ping_start() {
+  ip netns exec "$1" ping -n -c "$3" -i 0.1 -W 1 "$2" > "$4" 2>&1 &
+  lab_ping_pid=$!
+}
+
+# lab_ping_result OUT: prints "RECEIVED/SENT replies" (and which echoes were lost); true only when
+# every echo was answered.
+lab_ping_result() {
+  local out sent got lost
+  out=$(grep -o '[0-9]* packets transmitted, [0-9]* received' "$1" 2>/dev/null || true)
+  sent=$(echo "$out" | awk '{print $1}')
+  got=$(echo "$out" | awk '{print $4}')
+  if [ -n "$out" ] && [ "$sent" = "$got" ]; then echo "$got/$sent replies"; return 0; fi
+  lost=$(seq 1 "${sent:-0}" | grep -vxF -f <(grep -o 'icmp_seq=[0-9]*' "$1" | cut -d= -f2) | head -5 | tr '\n' ' ' || true)
+  echo "${got:-0}/${sent:-?} replies${lost:+, lost icmp_seq $lost}"
+  return 1
+}
+
 lab_table_header() {
   echo
   printf '%-34s %-12s    %-14s %s\n' "check" "from" "to" "result"

@@ -2,14 +2,10 @@ package dev.linen.e2e;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 
 /**
  * The lab's Kubernetes API: fabric8's mock server in CRUD mode (real HTTP, real watches; a stand-in
@@ -18,7 +14,9 @@ import java.util.HashMap;
  * {@code name=podCIDR=InternalIP}, prints "ready", then reads commands from stdin until it closes:
  * {@code add name=podCIDR=InternalIP} and {@code del name}. With {@code MOCKAPI_NODE_IMAGES=N} every
  * Node also lists N container images in its status, as a kubelet does (at most 50 by default), so
- * that Nodes have the size of real ones.
+ * that Nodes have the size of real ones. With {@code MOCKAPI_FAIL_NODE_LISTS=500,drop} the first
+ * Node LIST is answered with an HTTP 500, the second with a reset of every open connection, later
+ * ones normally (see {@link NodeListFault}; clients then reach the API through a {@link TcpFront}).
  */
 public final class MockApi {
     private MockApi() {
@@ -29,10 +27,17 @@ public final class MockApi {
             System.err.println("usage: MockApi HOST PORT [name=podCIDR=InternalIP ...]");
             System.exit(2);
         }
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new PagingCrudDispatcher(), false);
-        server.init(InetAddress.getByName(args[0]), Integer.parseInt(args[1]));
-        try (KubernetesClient client = server.createClient()) {
+        java.util.List<NodeListFault> faults;
+        try {
+            faults = NodeListFault.parse(System.getenv().getOrDefault("MOCKAPI_FAIL_NODE_LISTS", ""));
+        } catch (IllegalArgumentException e) {
+            System.err.println("MockApi: MOCKAPI_FAIL_NODE_LISTS: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        InetAddress host = InetAddress.getByName(args[0]);
+        try (MockApiServer server = MockApiServer.start(host, Integer.parseInt(args[1]), faults);
+             KubernetesClient client = server.adminClient()) {
             for (int i = 2; i < args.length; i++) {
                 add(client, args[i]);
             }
@@ -49,8 +54,6 @@ public final class MockApi {
                 System.out.println("done " + line.trim());
                 System.out.flush();
             }
-        } finally {
-            server.destroy();
         }
     }
 
