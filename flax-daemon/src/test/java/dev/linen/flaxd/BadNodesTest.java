@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -95,9 +94,9 @@ class BadNodesTest {
         client.nodes().resource(node("node-2", "10.244.2.0/24", "10.99.0.12")).create();
         client.nodes().resource(node("zz-bad", cidr, ip)).create();
         flaxd = start();
-        awaitEquals(List.of("vxif10_99_0_12"), BadNodesTest::ports);
+        FlaxdTunnelsTest.awaitEquals(List.of("vxif10_99_0_12"), BadNodesTest::ports);
         client.nodes().resource(node("node-3", "10.244.3.0/24", "10.99.0.13")).create();
-        awaitEquals(List.of("vxif10_99_0_12", "vxif10_99_0_13"), BadNodesTest::ports);
+        FlaxdTunnelsTest.awaitEquals(List.of("vxif10_99_0_12", "vxif10_99_0_13"), BadNodesTest::ports);
 
         String metrics = FlaxdTunnelsTest.get(flaxd.httpPort(), "/metrics");
         assertTrue(metrics.contains("\nflaxd_nodes_rejected{reason=\"" + reason + "\"} 1\n"), metrics);
@@ -123,17 +122,5 @@ class BadNodesTest {
         }
         String out = OVS.vsctl("list-ports", BR);
         return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
-    }
-
-    private static <T> void awaitEquals(T want, Supplier<T> have) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        T last = have.get();
-        while (!want.equals(last)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + want + " within " + DEADLINE + ", still " + last);
-            }
-            Thread.onSpinWait();
-            last = have.get();
-        }
     }
 }

@@ -74,7 +74,8 @@ class FlaxdTunnelsTest {
         return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
     }
 
-    private static <T> void awaitEquals(T want, Supplier<T> have) {
+    /** Polls {@code have} until it equals {@code want}; fails after {@link #DEADLINE}. */
+    static <T> void awaitEquals(T want, Supplier<T> have) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         T last = have.get();
         while (!want.equals(last)) {
