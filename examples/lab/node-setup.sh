@@ -59,8 +59,11 @@ pod() {
   local conf
   conf=$(find "$confdir" -maxdepth 1 -name '*.conflist' | LC_ALL=C sort | head -n 1)
   [ -n "$conf" ] || die "no conflist in $confdir"
-  CNI_PATH="$bindir:/usr/lib/cni" CNI_CACHE_DIR="$cache" \
-    "$cnicall" add "$conf" "/var/run/netns/$name" "$name" > "$cache/$name.json"
+  if ! CNI_PATH="$bindir:/usr/lib/cni" CNI_CACHE_DIR="$cache" \
+      "$cnicall" add "$conf" "/var/run/netns/$name" "$name" > "$cache/$name.json"; then
+    echo "node-setup: ADD of pod $name failed: $(cat "$cache/$name.json")" >&2
+    exit 1
+  fi
   jq -r '.ips[0].address | split("/")[0]' "$cache/$name.json"
 }
 
