@@ -106,6 +106,9 @@ up() {
   declare -gA podip
   for ns in "${nodes[@]}"; do
     for p in p1 p2; do
+      # here, not inside `ip netns exec`: a netns made there is mounted in its private mount
+      # namespace only, and outside it the pod's netns file is an empty file
+      ip netns add "$ns-$p"
       mkdir -p "$lab/$ns/cache"
       podip[$ns-$p]=$(ip netns exec "$ns" "$setup" pod "$ns-$p" "$lab/$ns/root/etc/cni/net.d" "$lab/$ns/root/opt/cni/bin" "$lab/$ns/cache" "$cnicall")
       echo "pod $ns-$p: ${podip[$ns-$p]}"
@@ -168,6 +171,7 @@ uninstall_leaves_nothing() {
 
 case ${1:-run} in
   down) down ;;
+  up) echo "DaemonSet lab: linen.yaml under podman on three nodes"; up; table ;;
   run)
     trap down EXIT
     echo "DaemonSet lab: linen.yaml under podman on three nodes"
@@ -180,5 +184,5 @@ case ${1:-run} in
     echo
     if [ "$failures" -eq 0 ]; then echo "DaemonSet lab: all checks passed"; else echo "DaemonSet lab: $failures check(s) failed"; exit 1; fi
     ;;
-  *) echo "usage: daemonset-lab.sh [run|down]" >&2; exit 2 ;;
+  *) echo "usage: daemonset-lab.sh [run|up|down]" >&2; exit 2 ;;
 esac
