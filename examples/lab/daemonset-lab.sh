@@ -7,7 +7,7 @@
 # conflist the container wrote and the plugins its init container installed. Checks: the table,
 # kill -9 of the flaxd container and its restart under ping, replacing the pod (upgrade) under ping,
 # and uninstall (the image's `flaxd uninstall`, from the same template) leaving nothing behind.
-# Everything it makes starts with "lnd".   daemonset-lab.sh [run|down]
+# Everything it makes starts with "lnd".   daemonset-lab.sh [run|up|checks|down]
 set -euo pipefail
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,16 +26,20 @@ source "$here/lib.sh"
 # podman without systemd: cgroupfs, file events; limits no higher than this shell's (podman's
 # defaults exceed what an unprivileged sandbox may set)
 export CONTAINERS_CONF="$lab.containers.conf"
-printf '[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=4096:4096"]\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
-  "$(ulimit -Hn)" "$(ulimit -Hn)" > "$CONTAINERS_CONF"
+podman_conf() {
+  printf '[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=4096:4096"]\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
+    "$(ulimit -Hn)" "$(ulimit -Hn)" > "$CONTAINERS_CONF"
+}
 
 down() {
+  podman_conf
   for ns in "${nodes[@]}"; do
     podman pod rm -f "linen-$ns" >/dev/null 2>&1 || true
     podman pod rm -f "linen-$ns-uninstall" >/dev/null 2>&1 || true
   done
   lab_teardown lnd "$lab" "${nodes[@]}"
   ip link del lnd-ul 2>/dev/null || true
+  rm -f "$CONTAINERS_CONF"
 }
 
 plain_host() {
@@ -52,7 +56,7 @@ plain_host() {
 pod_yaml() {
   local ns=$1 dir="$lab/$1"
   python3 "$here/pod-from-daemonset.py" "$manifest" "$ns" "$dir/pod${2:+-uninstall}.yaml" "$dir/configmap.yaml" \
-    --host-root "$dir/root" --map "/var/run/openvswitch=$dir/ovs" --keep /run/xtables.lock \
+    --host-root "$dir/root" --map "/var/run/openvswitch=$dir/ovs" --map "/run/linen=$dir/state" --keep /run/xtables.lock \
     --set FLAXD_DATAPATH_TYPE=netdev --set FLAXD_OVSDB="$dir/ovs/db.sock" --set FLAXD_CNI_STATE_DIR="$dir/state" \
     --set KUBERNETES_MASTER="http://$api_ip:$api_port" --set KUBERNETES_AUTH_TRYKUBECONFIG=false \
     --set KUBERNETES_AUTH_TRYSERVICEACCOUNT=false --set KUBERNETES_NAMESPACE=default ${2:+--uninstall}
@@ -80,6 +84,7 @@ await_ready() { # node: /readyz and the conflist (at most 60 s)
 
 up() {
   down
+  podman_conf
   lab_build
   mkdir -p "$lab"
   "$top/image/build"
@@ -112,8 +117,16 @@ up() {
       mkdir -p "$lab/$ns/cache"
       podip[$ns-$p]=$(ip netns exec "$ns" "$setup" pod "$ns-$p" "$lab/$ns/root/etc/cni/net.d" "$lab/$ns/root/opt/cni/bin" "$lab/$ns/cache" "$cnicall")
       echo "pod $ns-$p: ${podip[$ns-$p]}"
+      echo "$ns-$p ${podip[$ns-$p]}" >> "$lab/pods.txt"
     done
   done
+}
+
+load_pods() { # the pod IPs of a lab that `up` left running
+  [ -f "$lab/pods.txt" ] || { echo "daemonset-lab.sh: no lab is up (run: daemonset-lab.sh up)" >&2; exit 2; }
+  declare -gA podip
+  local name ip
+  while read -r name ip; do podip[$name]=$ip; done < "$lab/pods.txt"
 }
 
 table() {
@@ -126,12 +139,16 @@ table() {
   lab_check "pod -> outside" lnd-n1-p1 "$out_ip"
 }
 
-# under_ping LABEL CMD...: runs CMD during a 6 s ping across nodes; no packet may be lost
+# under_ping LABEL CMD...: a ping every 0.1 s from lnd-n1-p1 to lnd-n2-p1 from before CMD until 2 s
+# after it (the new flaxd's first flow round, which would drop what it does not own; at most 30 s in
+# all); no packet may be lost and lnd-n2 must be ready again
 under_ping() {
   local label=$1 out; shift
-  ip netns exec lnd-n1-p1 ping -c 60 -i 0.1 -W 1 -q "${podip[lnd-n2-p1]}" > "$lab/ping.txt" 2>&1 &
+  ip netns exec lnd-n1-p1 ping -i 0.1 -W 1 -w 30 -q "${podip[lnd-n2-p1]}" > "$lab/ping.txt" 2>&1 &
   local ping=$!
   "$@" || true
+  sleep 2   # the measuring window after CMD, not a synchronisation
+  kill -INT "$ping" 2>/dev/null || true
   wait "$ping" || true
   out=$(grep -o '[0-9]* packets transmitted, [0-9]* received' "$lab/ping.txt" || true)
   if [ -n "$out" ] && [ "$(echo "$out" | awk '{print $1}')" = "$(echo "$out" | awk '{print $4}')" ] && readyz lnd-n2; then
@@ -139,16 +156,29 @@ under_ping() {
   printf '%-34s %s\n' "$label" "$result"
 }
 
-kill_flaxd_container() { # what the kubelet does after a crash: the container is started again
-  local pid
+# kill -9 of flaxd's process: podman starts the container again by its restart policy, as the
+# kubelet would (at most 10 s), and the node becomes ready again
+kill_flaxd_container() {
+  local pid restarts
   pid=$(podman inspect -f '{{.State.Pid}}' linen-lnd-n2-flaxd)
+  restarts=$(podman inspect -f '{{.RestartCount}}' linen-lnd-n2-flaxd)
   kill -9 "$pid"
-  for _ in $(seq 1 50); do [ "$(podman inspect -f '{{.State.Running}}' linen-lnd-n2-flaxd)" = false ] && break; sleep 0.1; done
-  podman start linen-lnd-n2-flaxd >/dev/null
+  for _ in $(seq 1 100); do
+    [ "$(podman inspect -f '{{.RestartCount}} {{.State.Running}}' linen-lnd-n2-flaxd)" = "$((restarts + 1)) true" ] && break
+    sleep 0.1
+  done
+  [ "$(podman inspect -f '{{.State.Pid}}' linen-lnd-n2-flaxd)" != "$pid" ] || { echo "lnd-n2: flaxd not restarted" >&2; return 1; }
   await_ready lnd-n2
 }
 
-upgrade() { play lnd-n2 "" --replace && await_ready lnd-n2; }
+# the DaemonSet's rolling update on lnd-n2: the pod replaced by a new one (init container again,
+# then a new flaxd container) from the same template
+upgrade() {
+  local before
+  before=$(podman inspect -f '{{.Id}}' linen-lnd-n2-flaxd)
+  play lnd-n2 "" --replace && await_ready lnd-n2 \
+    && [ "$(podman inspect -f '{{.Id}}' linen-lnd-n2-flaxd)" != "$before" ]
+}
 
 # uninstall on lnd-n3: pods gone, DaemonSet pod deleted, then the image's `flaxd uninstall`
 uninstall_leaves_nothing() {
@@ -160,29 +190,36 @@ uninstall_leaves_nothing() {
   [ "$(podman inspect -f '{{.State.ExitCode}}' "linen-$ns-uninstall-flaxd" 2>/dev/null)" = 0 ] || left+=("uninstall exit code")
   [ -z "$(ls -A "$dir/root/etc/cni/net.d")" ] || left+=("conflist")
   [ -z "$(ls -A "$dir/root/opt/cni/bin")" ] || left+=("bin: $(ls -A "$dir/root/opt/cni/bin" | tr '\n' ' ')")
-  ip netns exec "$ns" iptables-save 2>/dev/null | grep -q LINEN && left+=("iptables (legacy/default)")
+  ip netns exec "$ns" iptables-legacy-save 2>/dev/null | grep -q LINEN && left+=("iptables-legacy")
   ip netns exec "$ns" iptables-nft-save 2>/dev/null | grep -q LINEN && left+=("iptables-nft")
   [ -z "$(ip -n "$ns" route show 10.244.0.0/16)" ] || left+=("route")
   ovs-vsctl --db="unix:$dir/ovs/db.sock" --timeout=5 br-exists br0 && left+=("OVS br0")
   ip -n "$ns" link show kbr0 >/dev/null 2>&1 && left+=("kbr0")
+  [ -e "$dir/state/ipam/linen" ] && left+=("host-local state")
+  [ -e "$dir/state/linen" ] && left+=("linen state")
   if [ ${#left[@]} -eq 0 ]; then result=ok; else result="FAIL (left: ${left[*]})"; failures=$((failures + 1)); fi
   printf '%-34s %s\n' "uninstall leaves nothing (lnd-n3)" "$result"
+}
+
+checks() {
+  under_ping "kill -9 flaxd container + restart" kill_flaxd_container
+  under_ping "replace the pod (upgrade)" upgrade
+  uninstall_leaves_nothing
+  echo
 }
 
 case ${1:-run} in
   down) down ;;
   up) echo "DaemonSet lab: linen.yaml under podman on three nodes"; up; table ;;
+  checks) load_pods; checks; [ "$failures" -eq 0 ] ;;   # on a lab left up (uninstalls lnd-n3)
   run)
     trap down EXIT
     echo "DaemonSet lab: linen.yaml under podman on three nodes"
     up
     table
     echo
-    under_ping "kill -9 flaxd container, 6 s ping" kill_flaxd_container
-    under_ping "replace the pod (upgrade), 6 s ping" upgrade
-    uninstall_leaves_nothing
-    echo
+    checks
     if [ "$failures" -eq 0 ]; then echo "DaemonSet lab: all checks passed"; else echo "DaemonSet lab: $failures check(s) failed"; exit 1; fi
     ;;
-  *) echo "usage: daemonset-lab.sh [run|up|down]" >&2; exit 2 ;;
+  *) echo "usage: daemonset-lab.sh [run|up|checks|down]" >&2; exit 2 ;;
 esac
