@@ -4,10 +4,14 @@
 # DaemonSet's own pod template in examples/kubernetes/linen.yaml (pod-from-daemonset.py: init
 # container, unprivileged flaxd with NET_ADMIN+NET_RAW, ConfigMap env, hostPath mounts onto the
 # node's directories). One mock Kubernetes API (the one stand-in). Pods are made through the
-# conflist the container wrote and the plugins its init container installed. Checks: the table,
-# kill -9 of the flaxd container and its restart under ping, replacing the pod (upgrade) under ping,
-# and uninstall (the image's `flaxd uninstall`, from the same template) leaving nothing behind.
-# Everything it makes starts with "lnd".   daemonset-lab.sh [run|up|checks|down]
+# conflist the container wrote and the plugins its init container installed. Checks: the table
+# (with masquerade as the node IP), ARP answered in OVS, kill -9 of the flaxd container and its
+# restart under ping, replacing the pod (upgrade) under ping, a Node joining and leaving,
+# ovs-vswitchd restart, uninstall (the image's `flaxd uninstall`, from the same template) leaving
+# nothing behind, a TCP transfer. Everything it makes starts with "lnd".
+#   daemonset-lab.sh [run]   build, image, run, tear down (exit 1 if a check fails; ~1.5 min)
+#   daemonset-lab.sh up      the same up to the table, left running;  ... checks  the rest on it
+#   daemonset-lab.sh down    tear down what a previous run left
 set -euo pipefail
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 PATH=/usr/lib/jvm/temurin-25-jdk-amd64/bin:$PATH
 here=$(cd "$(dirname "$0")" && pwd)
@@ -96,6 +100,10 @@ up() {
   local specs=()
   for ns in "${nodes[@]}"; do specs+=("$ns=${podcidr[$ns]}=${nodeip[$ns]}"); done
   mkfifo "$lab/api.in"
+  # the API stops at the end of its input: a holder keeps the FIFO open while the lab is up
+  # (`up`, then `checks` from another shell); teardown ends it by its pid file
+  sleep 86400 > "$lab/api.in" &
+  echo $! > "$lab/api-holder.pid"
   ip netns exec lnd-api java -cp "$top/e2e/target/e2e.jar:$top/e2e/target/lib/*" dev.linen.e2e.MockApi \
     "$api_ip" "$api_port" "${specs[@]}" < "$lab/api.in" > "$lab/api.log" 2>&1 &
   echo $! > "$lab/api.pid"
@@ -107,7 +115,7 @@ up() {
     ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1   # the node's own setting (kubeadm requires it)
     play "$ns"
   done
-  for ns in "${nodes[@]}"; do await_ready "$ns"; done
+  for ns in "${nodes[@]}"; do await_ready "$ns" && await_peers "$ns" 2; done
   declare -gA podip
   for ns in "${nodes[@]}"; do
     for p in p1 p2; do
@@ -136,7 +144,79 @@ table() {
   lab_check "pod -> pod, across nodes" lnd-n2-p2 "${podip[lnd-n3-p1]}"
   lab_check "pod -> pod, across nodes" lnd-n3-p2 "${podip[lnd-n1-p2]}"
   lab_check "node -> pod, other node" lnd-n1 "${podip[lnd-n3-p2]}"
-  lab_check "pod -> outside" lnd-n1-p1 "$out_ip"
+  lab_check "node -> pod, other node" lnd-n3 "${podip[lnd-n2-p1]}"
+  masquerade
+}
+
+masquerade() { # pod -> outside: the outside must see the node's IP
+  local server_log="$lab/out.json" seen
+  ip netns exec lnd-out timeout 20 iperf3 -s -1 -J -B "$out_ip" > "$server_log" 2>/dev/null &
+  local pid=$!
+  for _ in $(seq 1 50); do
+    ip netns exec lnd-n1-p1 timeout 10 iperf3 -c "$out_ip" -t 1 >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  wait "$pid" 2>/dev/null || true
+  seen=$(jq -r '.start.connected[0].remote_host // empty' "$server_log" 2>/dev/null || true)
+  if [ "$seen" = "${nodeip[lnd-n1]}" ]; then result=ok; else result="FAIL (outside saw '${seen}')"; failures=$((failures + 1)); fi
+  printf '%-34s %-12s -> %-14s %s\n' "pod -> outside, seen as node IP" lnd-n1-p1 "$out_ip" "$result"
+}
+
+# remote pod CIDRs br0's flow table routes on a node (flow mode, the manifest's default)
+peers_programmed() {
+  OVS_RUNDIR="$lab/$1/ovs" ovs-ofctl -O OpenFlow13 --no-stats dump-flows br0 table=20 2>/dev/null \
+    | grep -c 'priority=200,ip,nw_dst=' || true
+}
+
+await_peers() { # node, count: at most 30 s
+  local n
+  for _ in $(seq 1 300); do
+    n=$(peers_programmed "$1")
+    [ "$n" = "$2" ] && return 0
+    sleep 0.1
+  done
+  echo "$1: expected $2 peers programmed, have $n" >&2
+  return 1
+}
+
+# a pod's ARP for a remote pod is answered inside OVS (virtual MAC): vxlan0 sends nothing
+arp_stays_local() {
+  local db="unix:$lab/lnd-n1/ovs/db.sock" before after replies
+  before=$(ovs-vsctl --db="$db" --timeout=5 get interface vxlan0 statistics:tx_packets)
+  replies=$(ip netns exec lnd-n1-p1 arping -c 3 -w 5 -I eth0 "${podip[lnd-n2-p2]}" 2>&1 \
+    | grep -ci 'reply from.*0e:4c:4e:00:00:01' || true)
+  after=$(ovs-vsctl --db="$db" --timeout=5 get interface vxlan0 statistics:tx_packets)
+  if [ "$replies" -ge 1 ] && [ "$before" = "$after" ]; then result="ok ($replies replies, vxlan0 tx $before -> $after)"
+  else result="FAIL (replies $replies, vxlan0 tx $before -> $after)"; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "pod ARP answered in OVS, no tunnel" "$result"
+}
+
+# a Node added to the API is programmed on every node within 1 s; deleted, its flows go
+node_join_and_leave() {
+  local start end ms ok=1 ns
+  exec 9>"$lab/api.in"
+  start=$(date +%s%N)
+  echo "add lnd-n4=10.244.4.0/24=10.99.0.14" >&9
+  for ns in "${nodes[@]}"; do await_peers "$ns" 3 || ok=0; done
+  end=$(date +%s%N); ms=$(( (end - start) / 1000000 ))
+  if [ "$ok" = 1 ] && [ "$ms" -le 1000 ]; then result="ok (${ms} ms)"; else result="FAIL (${ms} ms)"; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "node joins: on all nodes in 1 s" "$result"
+  echo "del lnd-n4" >&9
+  ok=1
+  for ns in "${nodes[@]}"; do await_peers "$ns" 2 || ok=0; done
+  if [ "$ok" = 1 ]; then result=ok; else result=FAIL; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "node leaves: its flows go" "$result"
+}
+
+# ovs-vswitchd restarts on lnd-n2: the flaxd container re-attaches br0, traffic comes back (30 tries)
+vswitchd_restart() {
+  ip netns exec lnd-n2 "$top/scripts/private-ovs" restart-vswitchd "$lab/lnd-n2/ovs" > "$lab/lnd-n2/ovs-restart.log" 2>&1
+  result=FAIL
+  for _ in $(seq 1 30); do
+    if ip netns exec lnd-n1-p1 ping -c 1 -W 1 -q "${podip[lnd-n2-p1]}" >/dev/null 2>&1; then result=ok; break; fi
+  done
+  [ "$result" = ok ] || failures=$((failures + 1))
+  printf '%-34s %s\n' "ovs-vswitchd restart on lnd-n2" "$result"
 }
 
 # under_ping LABEL CMD...: a ping every 0.1 s from lnd-n1-p1 to lnd-n2-p1 from before CMD until 2 s
@@ -202,9 +282,14 @@ uninstall_leaves_nothing() {
 }
 
 checks() {
+  echo
+  arp_stays_local
   under_ping "kill -9 flaxd container + restart" kill_flaxd_container
   under_ping "replace the pod (upgrade)" upgrade
+  node_join_and_leave
+  vswitchd_restart
   uninstall_leaves_nothing
+  lab_throughput lnd-n1-p1 lnd-n2-p1 "${podip[lnd-n2-p1]}" "lnd-n1-p1 -> lnd-n2-p1 (across nodes)"
   echo
 }
 
@@ -217,7 +302,6 @@ case ${1:-run} in
     echo "DaemonSet lab: linen.yaml under podman on three nodes"
     up
     table
-    echo
     checks
     if [ "$failures" -eq 0 ]; then echo "DaemonSet lab: all checks passed"; else echo "DaemonSet lab: $failures check(s) failed"; exit 1; fi
     ;;
