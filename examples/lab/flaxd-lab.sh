@@ -214,7 +214,7 @@ node_join_and_leave() {
 
 # ovs-vswitchd restarts on node 2: flaxd re-attaches br0 and traffic comes back (bounded wait)
 vswitchd_restart() {
-  ip netns exec lnf-n2 "$top/scripts/private-ovs" restart-vswitchd "$lab/lnf-n2/ovs" >/dev/null
+  ip netns exec lnf-n2 "$top/scripts/private-ovs" restart-vswitchd "$lab/lnf-n2/ovs" > "$lab/lnf-n2/ovs-restart.log" 2>&1
   result=FAIL
   for _ in $(seq 1 30); do
     if ip netns exec lnf-n1-p1 ping -c 1 -W 1 -q "${podip[lnf-n2-p1]}" >/dev/null 2>&1; then result=ok; break; fi

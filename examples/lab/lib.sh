@@ -9,8 +9,12 @@ lab_build() {
   newest=$(find "$top/cni/src" "$top/ovs-model/src" "$top/flax-daemon/src" "$top/e2e/src" -newer "$top/cni/target/linen" -print -quit 2>/dev/null || true)
   if [ ! -x "$top/cni/target/linen" ] || [ ! -f "$top/flax-daemon/target/flax-daemon.jar" ] \
      || [ ! -f "$top/e2e/target/e2e.jar" ] || [ -n "$newest" ]; then
-    echo "== building"
-    (cd "$top" && mvn -q -B -ntp -DskipTests package)
+    # Maven's and the JDK's notes (Unsafe warnings, the AOT run's "Picked up JAVA_TOOL_OPTIONS")
+    # go to the log; shown only when the build fails
+    echo "== building (log: $top/target/lab-build.log)"
+    mkdir -p "$top/target"
+    (cd "$top" && mvn -q -B -ntp -DskipTests package) > "$top/target/lab-build.log" 2>&1 \
+      || { tail -40 "$top/target/lab-build.log" >&2; return 1; }
   fi
   "$top/tools/cnicall/build"
 }
@@ -44,7 +48,9 @@ lab_node() {
   ip link add "$ns-ul" type veth peer name eth0 netns "$ns"
   ip link set "$ns-ul" master "$underlay" up
   ethtool -K "$ns-ul" tx off >/dev/null 2>&1 || true
-  ip netns exec "$ns" "$top/scripts/private-ovs" start "$dir/ovs" >/dev/null
+  # OVS's "opened log file" vlog lines go to a log; shown only when OVS does not start
+  ip netns exec "$ns" "$top/scripts/private-ovs" start "$dir/ovs" > "$dir/ovs-start.log" 2>&1 \
+    || { cat "$dir/ovs-start.log" >&2; return 1; }
   ip netns exec "$ns" "$top/examples/lab/node-setup.sh" uplink-bridge "$dir/ovs/db.sock" eth0 "$cidr"
 }
 
