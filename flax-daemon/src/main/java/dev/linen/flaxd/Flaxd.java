@@ -59,7 +59,7 @@ public final class Flaxd implements AutoCloseable {
     private BridgeReconciler bridge;
     private NodeWatcher watcher;
     private NodeReconciler reconciler;
-    private ReconcileLoop loop;
+    private volatile ReconcileLoop loop;
     private HealthServer http;
 
     /** {@code commands} run the node's iptables/ip/sysctl (on the host, or in a test's namespace). */
@@ -224,9 +224,13 @@ public final class Flaxd implements AutoCloseable {
              Flaxd flaxd = new Flaxd(config, client, Commands.host(),
                      Optional.of(ConflistWriter.fromEnv(System.getenv(), config)))) {
             flaxd.start(Duration.ofSeconds(60));
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+            CountDownLatch stopped = new CountDownLatch(1);
+            // SIGTERM: stop in the documented order before the JVM halts (close is idempotent)
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                flaxd.close();
+                stopped.countDown();
+            }));
+            stopped.await();
         }
     }
 }

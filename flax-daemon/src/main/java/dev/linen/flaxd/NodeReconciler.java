@@ -163,7 +163,6 @@ public final class NodeReconciler implements Consumer<Set<String>> {
     /** Applies the named Nodes' changes; true when this node's own Node changed (a full pass follows). */
     private boolean changed(OvsDatabase db, Set<String> batch) {
         Map<String, Optional<Peer>> before = new LinkedHashMap<>();
-        boolean selfChanged = false;
         for (String name : batch) {
             if (name.equals(FULL) || name.equals(TICK)) {
                 continue;
@@ -171,10 +170,9 @@ public final class NodeReconciler implements Consumer<Set<String>> {
             PeerTable.Delta d = table.update(name, watcher.node(name).map(this::verdict));
             d.removed().forEach(p -> before.putIfAbsent(p.name(), Optional.of(p)));
             d.added().forEach(p -> before.putIfAbsent(p.name(), Optional.empty()));
-            selfChanged |= d.selfChanged();
-        }
-        if (selfChanged) {
-            return true;
+            if (d.selfChanged()) {
+                return true; // a full pass follows; the rest of the batch is covered by it
+            }
         }
         List<Peer> removed = new java.util.ArrayList<>();
         List<Peer> added = new java.util.ArrayList<>();
@@ -237,8 +235,29 @@ public final class NodeReconciler implements Consumer<Set<String>> {
         }
     }
 
-    /** Node rules for this node's pod range (once known), the gateway MAC, the bridge attachment. */
+    /**
+     * Node rules for this node's pod range (once known), the gateway MAC, the bridge attachment.
+     * A failure here never stops tunnels and flows from following the peers: it is logged, shown in
+     * /readyz and tried again at the next tick. Idempotent.
+     */
     private void plumbing() {
+        try {
+            ensurePlumbing();
+            plumbingProblem = Optional.empty();
+        } catch (dev.linen.flaxd.node.NodeNetworkException e) {
+            plumbingProblem = Optional.of("node plumbing failed (retried every tick): " + e.getMessage());
+            LOG.warning(plumbingProblem.get());
+        }
+    }
+
+    private volatile Optional<String> plumbingProblem = Optional.empty();
+
+    /** Why the node's plumbing is not in place, as of the last attempt (readable from any thread). */
+    public Optional<String> plumbingProblem() {
+        return plumbingProblem;
+    }
+
+    private void ensurePlumbing() {
         Optional<Ipv4Prefix> local = table.self().flatMap(s -> s.ipv4PodCidrs().stream().findFirst());
         if (local.isPresent()) {
             List<String> repaired = node.ensure(local.get().toString());

@@ -34,6 +34,10 @@ record Readiness(NodeWatcher watcher, NodeReconciler reconciler, BridgeReconcile
         if (self.isPresent()) {
             return self;
         }
+        Optional<String> plumbing = reconciler.plumbingProblem();
+        if (plumbing.isPresent()) {
+            return plumbing;
+        }
         if (flows.isPresent() && !flows.get().ready()) {
             return Optional.of("waiting for the first round of flows (is the bridge connected to flaxd's controller?)");
         }
