@@ -8,14 +8,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.linen.e2e.MockApiServer;
 import dev.linen.e2e.NodeListFault;
 import dev.linen.flaxd.cluster.Peer;
-import dev.linen.flaxd.node.Commands;
-import dev.linen.flaxd.node.IptablesMode;
 import dev.linen.flaxd.node.NodeNetwork;
 import dev.linen.flaxd.pipeline.Pipeline;
 import dev.linen.flaxd.pipeline.PipelineInput;
 import dev.linen.flaxd.tunnel.TunnelMode;
-import dev.linen.flaxd.tunnel.TunnelSpec;
-import dev.linen.ovs.db.OvsdbEndpoint;
 import dev.linen.ovs.flow.Flow;
 import dev.linen.ovs.flow.Ipv4Prefix;
 import dev.linen.ovs.testing.PrivateOvsExtension;
@@ -24,7 +20,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +30,6 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -161,7 +155,7 @@ class ApiOutageOpenFlowIT {
             try (Flaxd first = start(mode, client, DEADLINE)) {
                 long deadline = System.nanoTime() + DEADLINE.toNanos();
                 while (!converged(mode, N2, N3)) {
-                    assertTrue(System.nanoTime() < deadline, "first flaxd did not converge: " + kept(mode));
+                    assertTrue(System.nanoTime() < deadline, () -> "first flaxd did not converge: " + kept(mode));
                     Thread.onSpinWait();
                 }
             }
@@ -200,12 +194,7 @@ class ApiOutageOpenFlowIT {
     }
 
     private static Flaxd start(TunnelMode mode, KubernetesClient client, Duration sync) throws Exception {
-        FlaxdConfig config = new FlaxdConfig("node-1", "netdev", new OvsdbEndpoint.UnixSocket(OVS.socket()),
-                new TunnelSpec(BR, mode, OptionalLong.empty(), 4789), "10.244.0.0/16",
-                new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0), false, IptablesMode.AUTO);
-        Flaxd f = new Flaxd(config, client, Commands.inNetns(OVS.netns()));
-        f.start(sync);
-        return f;
+        return TestFlaxd.start(OVS, client, BR, mode, sync);
     }
 
     /** Flow mode: the bridge's flows without cookies (a new round may rewrite them). Per-node: its ports. */

@@ -33,6 +33,7 @@ public final class NodeWatcher implements AutoCloseable {
     public static final long PAGE = 100;
 
     private final SharedIndexInformer<Node> informer;
+    private volatile CompletionStage<Void> started;
     private final AtomicReference<Optional<Failure>> lastFailure = new AtomicReference<>(Optional.empty());
 
     /** The last list or watch failure the informer retried after. */
@@ -73,7 +74,8 @@ public final class NodeWatcher implements AutoCloseable {
      * the cache. Call once.
      */
     public CompletionStage<Void> start() {
-        return informer.start();
+        started = informer.start();
+        return started;
     }
 
     /** True once a complete list of Nodes has been in the cache (stays true through relists). */
@@ -100,11 +102,18 @@ public final class NodeWatcher implements AutoCloseable {
         return informer.getStore().list();
     }
 
-    /** Waits at most {@code timeout} for the first full list. */
+    /**
+     * Waits at most {@code timeout} for the first full list (the stage {@link #start} returned); the
+     * informer keeps retrying after it. True when the list is in.
+     */
     public boolean awaitSynced(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!informer.hasSynced() && System.nanoTime() < deadline) {
-            Thread.sleep(Duration.ofMillis(20));
+        CompletionStage<Void> stage = started;
+        if (stage != null) {
+            try {
+                stage.toCompletableFuture().get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // not listed yet (or the first attempt failed): it goes on retrying
+            }
         }
         return informer.hasSynced();
     }

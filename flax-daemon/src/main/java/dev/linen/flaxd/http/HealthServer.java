@@ -115,14 +115,22 @@ public final class HealthServer implements AutoCloseable {
         }
     }
 
-    /** An accept that fails (out of file descriptors) must not spin. */
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * An accept that fails (out of file descriptors) must not spin: waits until one of our
+     * connections is closed (which frees a descriptor), 50 ms at most.
+     */
+    private void pause() {
+        synchronized (released) {
+            try {
+                released.wait(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
+
+    /** Signalled when a connection is closed and its slot released. */
+    private final Object released = new Object();
 
     private void handle(Socket s) {
         open.add(s);
@@ -147,6 +155,9 @@ public final class HealthServer implements AutoCloseable {
         closeQuietly(s);
         open.remove(s);
         slots.release();
+        synchronized (released) {
+            released.notifyAll();
+        }
     }
 
     /** Reads one request head and answers it; any I/O failure (the deadline closed it) ends it. */

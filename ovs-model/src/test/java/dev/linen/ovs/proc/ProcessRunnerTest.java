@@ -160,13 +160,18 @@ class ProcessRunnerTest {
     }
 
     /**
-     * SIGKILL is delivered asynchronously: polls (at most 2 s) until the process has ended. A zombie
-     * has ended: here PID 1 may never reap an orphan, so its entry can stay.
+     * SIGKILL is delivered asynchronously: waits (at most 2 s) for the process's exit. A zombie has
+     * ended too: here PID 1 may never reap an orphan, so its entry can stay and its exit never be
+     * reported; the check after the wait reads its state.
      */
     private static void assertGone(long pid) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (running(pid) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isPresent()) {
+            try {
+                h.get().onExit().get(2, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // a zombie, or still running: decided below
+            }
         }
         assertFalse(running(pid), "pid " + pid + " is still running");
     }
