@@ -2,22 +2,16 @@ package dev.linen.flaxd;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.linen.flaxd.node.Commands;
-import dev.linen.flaxd.node.IptablesMode;
 import dev.linen.flaxd.tunnel.TunnelMode;
-import dev.linen.flaxd.tunnel.TunnelSpec;
-import dev.linen.ovs.db.OvsdbEndpoint;
 import dev.linen.ovs.testing.PrivateOvsExtension;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -108,12 +102,7 @@ class BadNodesTest {
     }
 
     private Flaxd start() throws Exception {
-        FlaxdConfig config = new FlaxdConfig("node-1", "netdev", new OvsdbEndpoint.UnixSocket(OVS.socket()),
-                new TunnelSpec(BR, TunnelMode.PER_NODE, OptionalLong.empty(), 4789), "10.244.0.0/16",
-                new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0), false, IptablesMode.AUTO);
-        Flaxd f = new Flaxd(config, client, Commands.inNetns(OVS.netns()));
-        f.start(DEADLINE);
-        return f;
+        return TestFlaxd.start(OVS, client, BR, TunnelMode.PER_NODE, DEADLINE);
     }
 
     private static List<String> ports() {

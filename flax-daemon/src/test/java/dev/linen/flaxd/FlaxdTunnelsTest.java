@@ -3,10 +3,7 @@ package dev.linen.flaxd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.linen.flaxd.node.Commands;
 import dev.linen.flaxd.tunnel.TunnelMode;
-import dev.linen.flaxd.tunnel.TunnelSpec;
-import dev.linen.ovs.db.OvsdbEndpoint;
 import dev.linen.ovs.testing.PrivateOvsExtension;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -15,7 +12,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,13 +52,7 @@ class FlaxdTunnelsTest {
     }
 
     private Flaxd start(TunnelMode mode) throws Exception {
-        FlaxdConfig config = new FlaxdConfig("node-1", "netdev", new OvsdbEndpoint.UnixSocket(OVS.socket()),
-                new TunnelSpec("brfx", mode, OptionalLong.empty(), 4789), "10.244.0.0/16",
-                new java.net.InetSocketAddress("127.0.0.1", 0), new java.net.InetSocketAddress("127.0.0.1", 0),
-                false, dev.linen.flaxd.node.IptablesMode.AUTO);
-        Flaxd f = new Flaxd(config, client, Commands.inNetns(OVS.netns()));
-        f.start(DEADLINE);
-        return f;
+        return TestFlaxd.start(OVS, client, "brfx", mode, DEADLINE);
     }
 
     /** The bridge's ports; none while there is no bridge yet. */

@@ -5,24 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.linen.flaxd.cluster.Peer;
-import dev.linen.flaxd.node.Commands;
 import dev.linen.flaxd.node.NodeNetwork;
 import dev.linen.flaxd.pipeline.Pipeline;
 import dev.linen.flaxd.pipeline.PipelineInput;
 import dev.linen.flaxd.tunnel.TunnelMode;
-import dev.linen.flaxd.tunnel.TunnelSpec;
-import dev.linen.ovs.db.OvsdbEndpoint;
 import dev.linen.ovs.flow.Flow;
 import dev.linen.ovs.flow.Ipv4Prefix;
 import dev.linen.ovs.testing.PrivateOvsExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -58,13 +53,7 @@ class FlowModeOpenFlowIT {
     }
 
     private Flaxd start() throws Exception {
-        FlaxdConfig config = new FlaxdConfig("node-1", "netdev", new OvsdbEndpoint.UnixSocket(OVS.socket()),
-                new TunnelSpec(BR, TunnelMode.FLOW, OptionalLong.empty(), 4789), "10.244.0.0/16",
-                new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
-                false, dev.linen.flaxd.node.IptablesMode.AUTO);
-        Flaxd f = new Flaxd(config, client, Commands.inNetns(OVS.netns()));
-        f.start(DEADLINE);
-        return f;
+        return TestFlaxd.start(OVS, client, BR, TunnelMode.FLOW, DEADLINE);
     }
 
     static Set<String> dump() {
