@@ -1,6 +1,7 @@
 package dev.linen.flaxd;
 
 import dev.linen.flaxd.bridge.BridgeReconciler;
+import dev.linen.flaxd.cluster.NodeSerialization;
 import dev.linen.flaxd.cluster.NodeWatcher;
 import dev.linen.flaxd.cluster.PeerTable;
 import dev.linen.flaxd.http.HealthServer;
@@ -97,6 +98,7 @@ public final class Flaxd implements AutoCloseable {
         http = new HealthServer(config.http(), this::live, readiness, metrics);
         http.start();
         watcher.start().whenComplete((ok, error) -> queue.add(NodeReconciler.FULL));
+        openBridgeEarly();
         if (!watcher.awaitSynced(syncTimeout)) {
             LOG.warning("no complete Node list after " + syncTimeout.toSeconds()
                     + " s: starting anyway; nothing is changed until the list is in");
@@ -110,6 +112,21 @@ public final class Flaxd implements AutoCloseable {
                 FULL_RESYNC.toMillis(), TimeUnit.MILLISECONDS);
         conflist.ifPresent(w -> timers.scheduleWithFixedDelay(() -> writeConflistIfReady(w), 0,
                 CONFLIST_POLL.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Opens the OVSDB session and ensures the bridge while the first Node list is still being read
+     * (on the starting thread, before the loop that owns {@link #bridge} runs): neither depends on
+     * the Node view, and in flow mode the switch connects and is admitted meanwhile, so the first
+     * round of flows goes out as soon as the list is in. Changes at most the bridge row (never a
+     * port or a flow). A failure is logged; the loop retries it.
+     */
+    private void openBridgeEarly() {
+        try {
+            bridge.session();
+        } catch (RuntimeException e) {
+            LOG.info("OVSDB not reachable yet (the reconcile loop retries): " + e.getMessage());
+        }
     }
 
     /** How often readiness is polled for the conflist (also how soon a deleted one is back). */
@@ -202,7 +219,8 @@ public final class Flaxd implements AutoCloseable {
         if (System.getenv("KUBERNETES_WATCH_RECONNECTINTERVAL") == null) {
             api.setWatchReconnectInterval((int) RETRY_FIRST.toMillis());
         }
-        return new KubernetesClientBuilder().withConfig(api).build();
+        return new KubernetesClientBuilder().withConfig(api)
+                .withKubernetesSerialization(NodeSerialization.readOnly()).build();
     }
 
     private static final Duration RETRY_FIRST = Duration.ofMillis(125);
