@@ -62,7 +62,12 @@ final class OvsSetup {
         final Optional<String> masterBefore;
         final OptionalInt mtuBefore;
         final List<String> createdPorts = new ArrayList<>();
+        final List<VxlanPortSpec> prunedPorts = new ArrayList<>();
         boolean bridgeChanged;
+
+        boolean changedOvs() {
+            return bridgeChanged || !createdPorts.isEmpty() || !prunedPorts.isEmpty();
+        }
 
         Undo(String bridge, Optional<BridgeInfo> before, SysNet sys) {
             this.bridge = bridge;
@@ -76,10 +81,11 @@ final class OvsSetup {
      * Makes the bridge, its VXLAN ports (with vtepIPs, exactly one per peer: ports of peers no
      * longer listed go; without, tunnels are flaxd's and left alone) and the kernel attachment
      * exist. Idempotent. All-or-nothing as far as OVS allows: on failure a bridge this call created
-     * is removed; on a bridge that existed, the ports it created go, the columns it changed get
-     * their old values back and the bridge's interface is put back into the Linux bridge it was in.
-     * Stale ports are pruned last, after everything that can fail, so a failed ADD removes none.
-     * Not thread-safe across processes by itself: callers hold the node's setup lock.
+     * is removed; on a bridge that existed, the ports it created go, the ports it pruned come back
+     * (same names and options; OVS gives them new port numbers), the columns it changed get their
+     * old values back and the bridge's interface is put back into the Linux bridge (and MTU) it
+     * had. The attachment comes last, once ovs-vswitchd has applied every port change (it resets an
+     * internal port's MTU when ports come and go). Not thread-safe across processes by itself: callers hold the node's setup lock.
      */
     void apply(OvsSettings s, String linuxBridge) throws CniException {
         try (OvsDatabase db = connect(s.ovsdb())) {
@@ -88,12 +94,12 @@ final class OvsSetup {
                 ensureBridge(db, s, undo);
                 List<VxlanPortSpec> wanted = vxlanPorts(s.vtepIPs());
                 ensurePorts(db, undo, wanted);
-                awaitBridge(db, s, undo, db.requestConfig());
-                IpLink.attach(s.ovsBridge(), linuxBridge, s.mtu());
                 if (!wanted.isEmpty()) {
                     // static peers: the conflist owns the tunnels. Without vtepIPs flaxd owns them.
-                    pruneStalePeers(db, s.ovsBridge(), wanted);
+                    pruneStalePeers(db, undo, wanted);
                 }
+                awaitBridge(db, s, undo, db.requestConfig());
+                IpLink.attach(s.ovsBridge(), linuxBridge, s.mtu());
             } catch (CniException | OvsdbException | IllegalArgumentException e) {
                 rollback(db, undo);
                 throw e instanceof OvsdbException oe ? translate(oe) : e instanceof CniException ce ? ce
@@ -216,17 +222,22 @@ final class OvsSetup {
                         + " and its error column is empty (datapath_type " + type + "); see ovs-vswitchd's log");
     }
 
-    /** Removes Linen's VXLAN ports ({@code vxif…}) for peers no longer in {@code vtepIPs}, in one transaction. */
-    private static void pruneStalePeers(OvsDatabase db, String bridge, List<VxlanPortSpec> wanted) {
+    /**
+     * Removes Linen's VXLAN ports ({@code vxif…}) for peers no longer in {@code vtepIPs}, in one
+     * transaction, remembering them (Linen's tunnels are split-horizon) for a rollback.
+     */
+    private static void pruneStalePeers(OvsDatabase db, Undo undo, List<VxlanPortSpec> wanted) {
         Set<String> keep = wanted.stream().map(VxlanPortSpec::name).collect(Collectors.toSet());
-        List<String> stale = new ArrayList<>();
-        for (PortInfo p : db.listPorts(bridge)) {
-            if (p.name().startsWith(VxlanPorts.PREFIX) && p.type().equals("vxlan") && !keep.contains(p.name())) {
-                stale.add(p.name());
+        List<VxlanPortSpec> stale = new ArrayList<>();
+        for (PortInfo p : db.listPorts(undo.bridge)) {
+            if (p.name().startsWith(VxlanPorts.PREFIX) && p.type().equals("vxlan") && !keep.contains(p.name())
+                    && p.options().containsKey("remote_ip")) {
+                stale.add(new VxlanPortSpec(p.name(), p.options()));
             }
         }
         if (!stale.isEmpty()) {
-            db.deletePorts(bridge, stale);
+            db.deletePorts(undo.bridge, stale.stream().map(VxlanPortSpec::name).toList());
+            undo.prunedPorts.addAll(stale);
         }
     }
 
@@ -240,8 +251,13 @@ final class OvsSetup {
             if (!undo.createdPorts.isEmpty()) {
                 db.deletePorts(undo.bridge, undo.createdPorts);
             }
+            if (!undo.prunedPorts.isEmpty()) {
+                db.ensureVxlanPorts(undo.bridge, undo.prunedPorts);
+            }
             if (undo.bridgeChanged) {
                 db.updateBridge(undo.before.get());
+            }
+            if (undo.changedOvs()) {
                 awaitInterfaceBack(db, undo.bridge, db.requestConfig());
             }
             restoreAttachment(undo);

@@ -97,7 +97,8 @@ class ExistingBridgeIT {
         assertEquals("netdev", vsctl(node, "get", "bridge", BR, "datapath_type"));
         assertEquals("tcp:127.0.0.1:6999", vsctl(node, "get-controller", BR));
         assertEquals(List.of("vxif10_99_0_12", "vxif10_99_0_13", "vxif10_99_0_98"), sortedPorts(),
-                "the port it made is gone, the ones it would have pruned are still there");
+                "the port it made is gone, the ones it pruned are back");
+        assertEquals("{key=flow, remote_ip=\"10.99.0.98\"}", vsctl(node, "get", "interface", "vxif10_99_0_98", "options"));
         assertEquals(KBR, masterOf(node, BR), "back in the Linux bridge it was in");
 
         Proc again = node.cnicall("add", example(Map.of()), node.pod("again"), "again");
