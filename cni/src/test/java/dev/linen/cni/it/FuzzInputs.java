@@ -71,9 +71,21 @@ record FuzzInputs(Path socket, Path stateDir, List<Path> badStates) {
         datapathType(r, bridge).ifPresent(v -> put(r, top, ovs, "datapathType", v));
         if (r.nextInt(2) == 0) {
             // each bridge its own peers (a port name is unique in OVS); now and then the other's
-            int pool = OVS_BRIDGES.indexOf(bridge) == 1 ^ r.nextInt(12) == 0 ? 1 : 0;
+            int pool = OVS_BRIDGES.indexOf(bridge) == 1 ^ r.nextInt(6) == 0 ? 1 : 0;
             put(r, top, ovs, "vtepIPs", vteps(r, pool));
         }
+        nodeKeys(r, top, ovs, version);
+        if (!ovs.isEmpty()) {
+            top.put("runtimeConfig", new JObject(Map.of("ovs", new JObject(ovs))));
+        }
+        if (r.nextInt(20) != 0) {
+            top.put("prevResult", prevResult(r, version));
+        }
+        return new JObject(top);
+    }
+
+    /** The keys that are not about the bridge's identity: controller, MTU, flag, where things are. */
+    private void nodeKeys(Random r, Map<String, JsonValue> top, Map<String, JsonValue> ovs, String version) {
         if (r.nextInt(6) == 0) {
             put(r, top, ovs, "controller", JsonValue.of(pick(r, List.of("127.0.0.1:6653", "tcp:127.0.0.1:6654",
                     "[::1]:6653", "x:y", "127.0.0.1:0", "127.0.0.1", "ssl:127.0.0.1:6655"))));
@@ -98,13 +110,6 @@ record FuzzInputs(Path socket, Path stateDir, List<Path> badStates) {
         } else if (r.nextInt(10) == 0) {
             put(r, top, ovs, "linuxBridge", JsonValue.of(pick(r, List.of("fzk0", "fzk1", "nosuch0", "bad/name", ""))));
         }
-        if (!ovs.isEmpty()) {
-            top.put("runtimeConfig", new JObject(Map.of("ovs", new JObject(ovs))));
-        }
-        if (r.nextInt(20) != 0) {
-            top.put("prevResult", prevResult(r, version));
-        }
-        return new JObject(top);
     }
 
     /** A bridge the plugin would create defaults to system, which fails here: kept rare to keep the run short. */
