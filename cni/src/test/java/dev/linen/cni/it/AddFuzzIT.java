@@ -42,7 +42,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>Half the cases come from a fixed seed, half from a seed of this run (printed; pass it back as
  * {@code -Dlinen.fuzz.seed=N} to replay the same sequence). Most run in this JVM through the
- * plugin's entry point {@link Linen#run}; every 20th well-formed case runs the built plugin binary.
+ * plugin's entry point {@link Linen#run}; cases 0, 20, 40, ... run the built plugin binary instead
+ * (when their stdin is UTF-8 and CNI_COMMAND is set: the runner passes text and sets the command).
  * The JVM runs in a namespace of its own with OVS (the failsafe "fuzz" execution), so the
  * in-process plugin sees the node's links as the binary does.
  */
