@@ -1,9 +1,11 @@
 // Command cni-add-bench times CNI ADD through the real libcni: the reference bridge + host-local
 // chain alone, and the same chain followed by linen, in alternating rounds on fresh network
 // namespaces. It prints the medians and the ratio of linen's step (chain with linen minus chain
-// without) to the bridge + host-local step, and the first ADD that sets up a fresh node.
+// without) to the bridge + host-local step, and the first ADD that sets up a fresh node. With
+// -hello, a third chain (bridge + host-local + a hello-world plugin on the same JVM runtime, with
+// an AOT cache of its own) joins the rotation, and linen's step is also set against that floor.
 //
-// Usage: cni-add-bench -plain PLAIN.conflist -linen LINEN.conflist -rounds N -prefix NAME
+// Usage: cni-add-bench -plain PLAIN.conflist -linen LINEN.conflist [-hello HELLO.conflist] -rounds N -prefix NAME
 // (run inside the node's network namespace, with CNI_PATH set; it creates and removes pod
 // namespaces PREFIX-N with `ip netns`).
 package main
@@ -59,30 +61,39 @@ func median(d []time.Duration) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-func run(c *caller, plain, linen *libcni.NetworkConfigList, rounds int) error {
+// rotation returns round i's order: each list goes first, second, ... in turn.
+func rotation(lists []*libcni.NetworkConfigList, i int) []*libcni.NetworkConfigList {
+	n := len(lists)
+	out := make([]*libcni.NetworkConfigList, 0, n)
+	for k := 0; k < n; k++ {
+		out = append(out, lists[(i+k)%n])
+	}
+	return out
+}
+
+func run(c *caller, plain, linen, hello *libcni.NetworkConfigList, rounds int) error {
 	first, err := c.add(linen)
 	if err != nil {
 		return err
 	}
-	var plainT, linenT []time.Duration
-	for i := 0; i < rounds; i++ {
-		order := []*libcni.NetworkConfigList{plain, linen}
-		if i%2 == 1 {
-			order = []*libcni.NetworkConfigList{linen, plain}
+	lists := []*libcni.NetworkConfigList{plain, linen}
+	if hello != nil {
+		lists = append(lists, hello)
+		if _, err := c.add(hello); err != nil { // its first run, like linen's, is not a round
+			return err
 		}
-		for _, l := range order {
+	}
+	times := map[*libcni.NetworkConfigList][]time.Duration{}
+	for i := 0; i < rounds; i++ {
+		for _, l := range rotation(lists, i) {
 			t, err := c.add(l)
 			if err != nil {
 				return err
 			}
-			if l == plain {
-				plainT = append(plainT, t)
-			} else {
-				linenT = append(linenT, t)
-			}
+			times[l] = append(times[l], t)
 		}
 	}
-	mp, ml := median(plainT), median(linenT)
+	mp, ml := median(times[plain]), median(times[linen])
 	step := ml - mp
 	fmt.Printf("first ADD on a fresh node (bridge+host-local+linen, linen sets up OVS): %.1f ms\n", ms(first))
 	fmt.Printf("rounds: %d each, alternating\n", rounds)
@@ -91,6 +102,13 @@ func run(c *caller, plain, linen *libcni.NetworkConfigList, rounds int) error {
 	fmt.Printf("linen step (difference of medians): %.1f ms\n", ms(step))
 	ratio := float64(step) / float64(mp)
 	fmt.Printf("ratio linen step / bridge+host-local step: %.2f (bar: <= 3.00) %s\n", ratio, verdict(ratio <= 3))
+	if hello != nil {
+		floor := median(times[hello]) - mp
+		fmt.Printf("median ADD bridge+host-local+hello:  %.1f ms\n", ms(median(times[hello])))
+		fmt.Printf("hello-world step (the JVM floor):   %.1f ms\n", ms(floor))
+		r := float64(step) / float64(floor)
+		fmt.Printf("ratio linen step / hello-world step: %.2f (target: <= 1.10) %s\n", r, verdict(r <= 1.1))
+	}
 	return nil
 }
 
@@ -104,6 +122,7 @@ func verdict(ok bool) string {
 func main() {
 	plainPath := flag.String("plain", "", "conflist: bridge + host-local")
 	linenPath := flag.String("linen", "", "conflist: bridge + host-local + linen")
+	helloPath := flag.String("hello", "", "conflist: bridge + host-local + the hello-world plugin (optional)")
 	rounds := flag.Int("rounds", 30, "rounds of each (1..1000)")
 	prefix := flag.String("prefix", "lnb-pod", "name prefix of the pod namespaces")
 	flag.Parse()
@@ -115,11 +134,15 @@ func main() {
 	if err == nil {
 		var linen *libcni.NetworkConfigList
 		linen, err = libcni.ConfListFromFile(*linenPath)
+		var hello *libcni.NetworkConfigList
+		if err == nil && *helloPath != "" {
+			hello, err = libcni.ConfListFromFile(*helloPath)
+		}
 		if err == nil {
 			cache := filepath.Join(os.TempDir(), *prefix+"-cache")
 			defer os.RemoveAll(cache)
 			cni := libcni.NewCNIConfigWithCacheDir(filepath.SplitList(os.Getenv("CNI_PATH")), cache, nil)
-			err = run(&caller{cni: cni, prefix: *prefix}, plain, linen, *rounds)
+			err = run(&caller{cni: cni, prefix: *prefix}, plain, linen, hello, *rounds)
 		}
 	}
 	if err != nil {

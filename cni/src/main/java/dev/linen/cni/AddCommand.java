@@ -89,7 +89,7 @@ final class AddCommand {
         for (String ip : s.vtepIPs()) {
             peers.add(VxlanPorts.name(ip) + "=" + ip);
         }
-        return String.join("|", List.of("v1", s.ovsBridge(), s.datapathType(), Boolean.toString(s.isMaster()),
+        return String.join("|", List.of("v1", s.ovsBridge(), s.datapathType().orElse("-"), Boolean.toString(s.isMaster()),
                 s.controller().orElse("-"), s.mtu().isPresent() ? Integer.toString(s.mtu().getAsInt()) : "-",
                 linuxBridge, String.join(",", peers)));
     }

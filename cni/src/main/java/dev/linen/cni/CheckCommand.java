@@ -54,10 +54,13 @@ final class CheckCommand {
     }
 
     private static void checkBridge(BridgeInfo b, OvsSettings s, List<String> problems) {
-        if (!b.datapathType().equals(s.datapathType())) {
-            problems.add("bridge " + b.name() + " has datapath_type " + b.datapathType() + ", want "
-                    + s.datapathType());
-        }
+        // without datapathType in the config any type of an existing bridge is the right one
+        String have = b.datapathType().isEmpty() ? OvsSettings.DEFAULT_DATAPATH_TYPE : b.datapathType();
+        s.datapathType().ifPresent(want -> {
+            if (!have.equals(want)) {
+                problems.add("bridge " + b.name() + " has datapath_type " + have + ", want " + want);
+            }
+        });
         s.controller().ifPresent(c -> {
             if (!b.controllers().equals(List.of(c))) {
                 problems.add("bridge " + b.name() + " has controllers " + b.controllers() + ", want [" + c + "]");

@@ -79,7 +79,7 @@ public final class NetConfLoader {
                     in.string("ovsBridge").orElse(OvsSettings.DEFAULT_BRIDGE),
                     vteps(in.strings("vtepIPs")),
                     controller.isPresent() ? Optional.of(controllerTarget(controller.get())) : Optional.empty(),
-                    in.string("datapathType").orElse("system"),
+                    in.string("datapathType"),
                     ovsdb.isPresent() ? OvsdbEndpoint.parse(ovsdb.get())
                             : new OvsdbEndpoint.UnixSocket(OvsdbEndpoint.DEFAULT_SOCKET),
                     in.integer("mtu"),

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.linen.ovs.db.OvsdbEndpoint;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,7 +53,7 @@ class NetConfLoaderTest {
     void defaults() throws CniException {
         OvsSettings s = NetConfLoader.load(conf("", "")).ovs();
         assertEquals("br0", s.ovsBridge());
-        assertEquals("system", s.datapathType());
+        assertEquals(Optional.empty(), s.datapathType(), "no default: an existing bridge keeps its type");
         assertEquals(new OvsdbEndpoint.UnixSocket(Path.of("/var/run/openvswitch/db.sock")), s.ovsdb());
         assertTrue(s.vtepIPs().isEmpty());
         assertTrue(s.controller().isEmpty());
@@ -63,7 +64,7 @@ class NetConfLoaderTest {
     void settingsKeys() throws CniException {
         OvsSettings s = NetConfLoader.load(conf(
                 ",\"datapathType\":\"netdev\",\"ovsdb\":\"/tmp/x/db.sock\",\"mtu\":1450", "")).ovs();
-        assertEquals("netdev", s.datapathType());
+        assertEquals(Optional.of("netdev"), s.datapathType());
         assertEquals(new OvsdbEndpoint.UnixSocket(Path.of("/tmp/x/db.sock")), s.ovsdb());
         assertEquals(1450, s.mtu().getAsInt());
     }

@@ -35,6 +35,12 @@ public final class IpLink {
         run(argv);
     }
 
+    /** Takes {@code port} out of whatever bridge it is in. Idempotent. */
+    public static void detach(String port) throws CniException {
+        Names.requireInterfaceName(port);
+        run(List.of("ip", "link", "set", "dev", port, "nomaster"));
+    }
+
     private static void run(List<String> argv) throws CniException {
         ProcessRunner.Result r;
         try {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Reads link state from sysfs ({@code /sys/class/net}): cheap file reads, no netlink, no process.
@@ -34,6 +35,16 @@ public record SysNet(Path root) {
             return Optional.of(link.getFileName().toString());
         } catch (IOException | UnsupportedOperationException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The interface's MTU; empty when it does not exist. */
+    public OptionalInt mtu(String ifname) {
+        Optional<String> text = read(ifname, "mtu");
+        try {
+            return text.isPresent() ? OptionalInt.of(Integer.parseInt(text.get())) : OptionalInt.empty();
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
         }
     }
 

@@ -22,6 +22,33 @@ public interface OvsDatabase extends AutoCloseable {
      */
     void ensureBridge(BridgeSpec spec);
 
+    /**
+     * Makes an existing bridge's {@code datapath_type}, {@code fail_mode}, {@code protocols},
+     * {@code external_ids} (exactly these keys) and controllers (exactly these targets, in any
+     * order) what {@code want} says: how a caller puts back a {@link BridgeInfo} it read before
+     * changing the bridge. Writes only the columns that differ (nothing when none does); replaced
+     * controllers are new rows with Linen's connection settings (out-of-band, 1 s max backoff), so
+     * other Controller columns of the old rows are not kept. Fails if the bridge does not exist.
+     */
+    void updateBridge(BridgeInfo want);
+
+    /**
+     * Asks ovs-vswitchd to confirm that it has applied the database as it is now: increments
+     * {@code Open_vSwitch.next_cfg} and returns the new value, which ovs-vswitchd copies to
+     * {@code cur_cfg} once it has reconfigured (see {@link #configApplied}). Not idempotent by
+     * nature (each call asks again); harmless to repeat.
+     */
+    long requestConfig();
+
+    /** Whether ovs-vswitchd has applied configuration {@code cfg} ({@code cur_cfg >= cfg}). Read-only. */
+    boolean configApplied(long cfg);
+
+    /**
+     * What ovs-vswitchd wrote in the interface's {@code error} column (why it could not set the
+     * interface up); empty when the column is empty or there is no such interface. Read-only.
+     */
+    Optional<String> interfaceError(String iface);
+
     /** Makes an internal port (port + interface of type internal) exist on the bridge. */
     void ensureInternalPort(String bridge, String port);
 

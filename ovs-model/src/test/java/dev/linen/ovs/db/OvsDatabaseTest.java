@@ -77,6 +77,52 @@ class OvsDatabaseTest {
     }
 
     @Test
+    void updateBridgePutsBackWhatWasRead() {
+        try (OvsDatabase db = connect()) {
+            db.ensureBridge(spec("tb8", "tcp:127.0.0.1:6010"));
+            BridgeInfo before = db.bridge("tb8").orElseThrow();
+            OVS.vsctl("set", "bridge", "tb8", "datapath_type=system", "fail_mode=standalone",
+                    "protocols=OpenFlow10", "external_ids:extra=1");
+            OVS.vsctl("set-controller", "tb8", "tcp:127.0.0.1:6011", "tcp:127.0.0.1:6012");
+            db.updateBridge(before);
+            assertEquals("netdev", OVS.vsctl("get", "bridge", "tb8", "datapath_type"));
+            assertEquals("secure", OVS.vsctl("get", "bridge", "tb8", "fail_mode"));
+            assertEquals("[OpenFlow13]", OVS.vsctl("get", "bridge", "tb8", "protocols"));
+            assertEquals("{owner=linen-test}", OVS.vsctl("get", "bridge", "tb8", "external_ids"));
+            assertEquals("tcp:127.0.0.1:6010", OVS.vsctl("get-controller", "tb8"));
+            long sent = db.transactions();
+            db.updateBridge(before);
+            assertEquals(sent + 1, db.transactions(), "nothing differs: one read, no write");
+
+            db.updateBridge(new BridgeInfo("tb8", "", Optional.empty(), Set.of(), Map.of(), List.of()));
+            assertEquals("\"\"", OVS.vsctl("get", "bridge", "tb8", "datapath_type"));
+            assertEquals("[]", OVS.vsctl("get", "bridge", "tb8", "fail_mode"));
+            assertEquals("[]", OVS.vsctl("get", "bridge", "tb8", "protocols"));
+            assertEquals("{}", OVS.vsctl("get", "bridge", "tb8", "external_ids"));
+            assertEquals("", OVS.vsctl("get-controller", "tb8"));
+        }
+    }
+
+    @Test
+    void vswitchdConfirmsTheConfigAndWritesInterfaceErrors() {
+        try (OvsDatabase db = connect()) {
+            db.ensureBridge(BridgeSpec.of("tb9", "netdev"));
+            OVS.vsctl("--no-wait", "add-port", "tb9", "tbnodev9");
+            long cfg = db.requestConfig();
+            assertEquals(cfg, Long.parseLong(OVS.vsctl("get", "open_vswitch", ".", "next_cfg")));
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!db.configApplied(cfg)) {
+                assertTrue(System.nanoTime() < deadline, "ovs-vswitchd never applied cfg " + cfg);
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            }
+            assertEquals(Optional.of("could not open network device tbnodev9 (No such device)"),
+                    db.interfaceError("tbnodev9"));
+            assertEquals(Optional.empty(), db.interfaceError("tb9"));
+            assertEquals(Optional.empty(), db.interfaceError("tbabsent9"));
+        }
+    }
+
+    @Test
     void vxlanAndInternalPortsWithExactOptions() {
         try (OvsDatabase db = connect()) {
             db.ensureBridge(BridgeSpec.of("tb4", "netdev"));

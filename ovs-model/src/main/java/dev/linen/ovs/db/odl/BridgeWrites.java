@@ -3,6 +3,7 @@ package dev.linen.ovs.db.odl;
 import static dev.linen.ovs.db.odl.Snapshot.get;
 import static org.opendaylight.ovsdb.lib.operations.Operations.op;
 
+import dev.linen.ovs.db.BridgeInfo;
 import dev.linen.ovs.db.BridgeSpec;
 import dev.linen.ovs.db.OvsdbConflictException;
 import dev.linen.ovs.db.OvsdbTransactionException;
@@ -62,8 +63,49 @@ final class BridgeWrites {
             changed = true;
         }
         if (spec.controller().isPresent() && !s.controllerTargets(t).equals(List.of(spec.controller().get()))) {
-            ops.add(insertController(spec.controller().get()));
+            ops.add(insertController(spec.controller().get(), NEW_CONTROLLER));
             update.set(t.bridgeController, Set.of(NEW_CONTROLLER));
+            changed = true;
+        }
+        if (changed) {
+            ops.add(update.where(t.bridgeUuid.opEqual(get(b, t.bridgeUuid).orElseThrow())).build());
+        }
+        return ops;
+    }
+
+    /** The columns of an existing bridge that differ from {@code want}, set to it (see OvsDatabase). */
+    List<Operation> updateBridge(Snapshot s, BridgeInfo want) {
+        Row<GenericTableSchema> b = s.bridge().orElseThrow(
+                () -> new OvsdbTransactionException("no bridge " + want.name() + " to update"));
+        List<Operation> ops = new ArrayList<>();
+        Update<GenericTableSchema> update = op.update(t.bridge);
+        boolean changed = false;
+        if (!get(b, t.bridgeDatapathType).orElse("").equals(want.datapathType())) {
+            update.set(t.bridgeDatapathType, want.datapathType());
+            changed = true;
+        }
+        Set<String> failMode = want.failMode().map(Set::of).orElse(Set.of());
+        if (!get(b, t.bridgeFailMode).orElse(Set.of()).equals(failMode)) {
+            update.set(t.bridgeFailMode, failMode);
+            changed = true;
+        }
+        if (!get(b, t.bridgeProtocols).orElse(Set.of()).equals(want.protocols())) {
+            update.set(t.bridgeProtocols, want.protocols());
+            changed = true;
+        }
+        if (!get(b, t.bridgeExternalIds).orElse(Map.of()).equals(want.externalIds())) {
+            update.set(t.bridgeExternalIds, want.externalIds());
+            changed = true;
+        }
+        List<String> targets = want.controllers().stream().sorted().toList();
+        if (!s.controllerTargets(t).equals(targets)) {
+            Set<UUID> ids = new java.util.HashSet<>();
+            for (int i = 0; i < targets.size(); i++) {
+                UUID id = new UUID(NEW_CONTROLLER + "_" + i);
+                ops.add(insertController(targets.get(i), id));
+                ids.add(id);
+            }
+            update.set(t.bridgeController, ids);
             changed = true;
         }
         if (changed) {
@@ -88,7 +130,7 @@ final class BridgeWrites {
             br.value(t.bridgeExternalIds, spec.externalIds());
         }
         if (spec.controller().isPresent()) {
-            ops.add(insertController(spec.controller().get()));
+            ops.add(insertController(spec.controller().get(), NEW_CONTROLLER));
             br.value(t.bridgeController, Set.of(NEW_CONTROLLER));
         }
         ops.add(br);
@@ -155,8 +197,8 @@ final class BridgeWrites {
      * A controller row. Out-of-band, because the controller is on this host (in-band control would
      * add hidden flows for it); reconnect backoff at most 1 s, so a restarted controller is found fast.
      */
-    private Operation insertController(String target) {
-        return op.insert(t.controller).withId(NEW_CONTROLLER.toString()).value(t.controllerTarget, target)
+    private Operation insertController(String target, UUID id) {
+        return op.insert(t.controller).withId(id.toString()).value(t.controllerTarget, target)
                 .value(t.controllerConnectionMode, Set.of("out-of-band"))
                 .value(t.controllerMaxBackoff, Set.of(CONTROLLER_MAX_BACKOFF_MS));
     }

@@ -53,6 +53,37 @@ public final class OdlOvsDatabase implements OvsDatabase {
         converge(spec.name(), s -> writes.ensureBridge(s, spec));
     }
 
+    /** Idempotent; one transaction (none if nothing differs); race-safe by retry. */
+    @Override
+    public void updateBridge(BridgeInfo want) {
+        converge(want.name(), s -> writes.updateBridge(s, want));
+    }
+
+    /** One transaction: the increment and a read of the value it made. */
+    @Override
+    public long requestConfig() {
+        List<org.opendaylight.ovsdb.lib.operations.OperationResult> r = session.transact(List.of(
+                op.mutate(t.ovs).addMutation(t.ovsNextCfg, org.opendaylight.ovsdb.lib.notation.Mutator.SUM, 1L),
+                op.select(t.ovs).column(t.ovsNextCfg)));
+        return Snapshot.rows(r.get(1)).stream().findFirst().flatMap(row -> Snapshot.get(row, t.ovsNextCfg))
+                .orElseThrow(() -> new dev.linen.ovs.db.OvsdbTransactionException("no Open_vSwitch row"));
+    }
+
+    @Override
+    public boolean configApplied(long cfg) {
+        List<Row<GenericTableSchema>> rows = Snapshot.rows(session.transact(List.of(
+                op.select(t.ovs).column(t.ovsCurCfg))).get(0));
+        return rows.stream().findFirst().flatMap(r -> Snapshot.get(r, t.ovsCurCfg)).orElse(0L) >= cfg;
+    }
+
+    @Override
+    public Optional<String> interfaceError(String iface) {
+        List<Row<GenericTableSchema>> rows = Snapshot.rows(session.transact(List.of(
+                op.select(t.iface).column(t.ifaceError).where(t.ifaceName.opEqual(iface)).build())).get(0));
+        return rows.stream().findFirst().flatMap(r -> Snapshot.get(r, t.ifaceError))
+                .flatMap(errors -> errors.stream().findFirst());
+    }
+
     /** Idempotent; one transaction; race-safe by retry. Fails if the bridge does not exist. */
     @Override
     public void ensureInternalPort(String bridge, String port) {

@@ -14,6 +14,8 @@ import org.opendaylight.ovsdb.lib.schema.GenericTableSchema;
 final class Tables {
     final GenericTableSchema ovs;
     final ColumnSchema<GenericTableSchema, Set<UUID>> ovsBridges;
+    final ColumnSchema<GenericTableSchema, Long> ovsNextCfg;
+    final ColumnSchema<GenericTableSchema, Long> ovsCurCfg;
 
     final GenericTableSchema bridge;
     final ColumnSchema<GenericTableSchema, UUID> bridgeUuid;
@@ -38,6 +40,7 @@ final class Tables {
     final ColumnSchema<GenericTableSchema, String> ifaceType;
     final ColumnSchema<GenericTableSchema, Map<String, String>> ifaceOptions;
     final ColumnSchema<GenericTableSchema, Set<Long>> ifaceOfport;
+    final ColumnSchema<GenericTableSchema, Set<String>> ifaceError;
 
     final GenericTableSchema controller;
     final ColumnSchema<GenericTableSchema, UUID> controllerUuid;
@@ -49,6 +52,8 @@ final class Tables {
         DatabaseSchema s = db.withInternallyGeneratedColumns();
         ovs = s.table("Open_vSwitch", GenericTableSchema.class);
         ovsBridges = ovs.multiValuedColumn("bridges", UUID.class);
+        ovsNextCfg = ovs.column("next_cfg", Long.class);
+        ovsCurCfg = ovs.column("cur_cfg", Long.class);
         bridge = s.table("Bridge", GenericTableSchema.class);
         bridgeUuid = bridge.column("_uuid", UUID.class);
         bridgeName = bridge.column("name", String.class);
@@ -70,6 +75,7 @@ final class Tables {
         ifaceType = iface.column("type", String.class);
         ifaceOptions = iface.multiValuedColumn("options", String.class, String.class);
         ifaceOfport = iface.multiValuedColumn("ofport", Long.class);
+        ifaceError = iface.multiValuedColumn("error", String.class);
         controller = s.table("Controller", GenericTableSchema.class);
         controllerUuid = controller.column("_uuid", UUID.class);
         controllerTarget = controller.column("target", String.class);
