@@ -81,6 +81,22 @@ svc_br_netfilter() {
   fi
 }
 
+# the bridge plugin set hairpin mode on the pod's port (hairpinMode in flaxd's conflist), and the
+# hairpin check sees its absence: with it turned off for a moment, lnf-n1-p1 gets no answer from
+# itself through its Service (one UDP ask, 2 s), then it is turned back on
+svc_hairpin_needed() {
+  local idx port mode_on out ok=0
+  idx=$(ip netns exec lnf-n1-p1 cat /sys/class/net/eth0/iflink)
+  port=$(ip -n lnf-n1 -o link show | awk -F': ' -v i="$idx" '$1 == i { print $2 }' | cut -d@ -f1)
+  mode_on=$(ip -n lnf-n1 -d link show dev "$port" | grep -o 'hairpin on' || true)
+  ip netns exec lnf-n1 bridge link set dev "$port" hairpin off
+  out=$(ip netns exec lnf-n1-p1 timeout 5 python3 "$here/svc-probe.py" ask udp "$svc_self" "$svc_port" 2>&1) \
+    || { out="no answer"; ok=1; }
+  ip netns exec lnf-n1 bridge link set dev "$port" hairpin on
+  [ "$mode_on" = "hairpin on" ] || ok=0
+  svc_row "lnf-n1-p1's port: hairpin ${mode_on:+on}${mode_on:-off?}; off: no answer" "$ok" "$port, $out"
+}
+
 # the Service + Endpoints description kube-proxy would get from the API
 svc_description() {
   jq -n --arg same "$svc_same" --arg other "$svc_other" --arg self "$svc_self" \
@@ -130,5 +146,6 @@ services() {
     # portmap DNATs without SNAT: the pod sees the outside's own address
     svc_check "outside -> hostPort lnf-n2 (portmap)" lnf-out "$proto" "${nodeip[lnf-n2]}" "$svc_hostport" lnf-n2-hp "$out_ip"
   done
+  svc_hairpin_needed
   echo "  (Services checks: $(( ($(date +%s%N) - start) / 1000000 )) ms)"
 }
