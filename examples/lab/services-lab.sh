@@ -94,7 +94,7 @@ svc_hairpin_needed() {
     || { out="no answer"; ok=1; }
   ip netns exec lnf-n1 bridge link set dev "$port" hairpin on
   [ "$mode_on" = "hairpin on" ] || ok=0
-  svc_row "lnf-n1-p1's port: hairpin ${mode_on:+on}${mode_on:-off?}; off: no answer" "$ok" "$port, $out"
+  svc_row "lnf-n1-p1's port: ${mode_on:-hairpin not on}; off: no answer" "$ok" "$port, $out"
 }
 
 # the Service + Endpoints description kube-proxy would get from the API
