@@ -96,35 +96,39 @@ def validate(doc):
     if not isinstance(doc.get("services"), list) or not doc["services"]:
         raise BadInput("services must be a non-empty list")
     for svc in doc["services"]:
-        only_keys("a service", svc, ["namespace", "name", "clusterIP", "ports", "endpoints"])
-        name("namespace", svc.get("namespace"))
-        name("service name", svc.get("name"))
-        svc["clusterIP"] = ipv4("clusterIP", svc.get("clusterIP"))
-        if not isinstance(svc.get("ports"), list) or not svc["ports"]:
-            raise BadInput("%s: ports must be a non-empty list" % svc["name"])
-        for p in svc["ports"]:
-            only_keys("a port of " + svc["name"], p, ["name", "protocol", "port", "targetPort", "nodePort"])
-            if "name" in p:
-                name("port name", p["name"])
-            if p.get("protocol") not in ("TCP", "UDP"):
-                raise BadInput("%s: protocol must be TCP or UDP: %r" % (svc["name"], p.get("protocol")))
-            port_number("port", p.get("port"))
-            port_number("targetPort", p.get("targetPort"))
-            if "nodePort" in p:
-                port_number("nodePort", p["nodePort"], 30000, 32767)
-        if not isinstance(svc.get("endpoints"), list) or not svc["endpoints"]:
-            raise BadInput("%s: endpoints must be a non-empty list (REJECT rules are not written)" % svc["name"])
-        for e in svc["endpoints"]:
-            only_keys("an endpoint of " + svc["name"], e, ["ip", "node"])
-            e["ip"] = ipv4("endpoint ip", e.get("ip"))
-            if not isinstance(e.get("node"), str) or not re.match(r"^[a-z0-9][a-z0-9.-]{0,252}$", e["node"]):
-                raise BadInput("endpoint node must be a node name: %r" % e.get("node"))
-        unique(svc["name"] + ": port", [(p["protocol"], p["port"]) for p in svc["ports"]])
-        unique(svc["name"] + ": port name", [p.get("name", "") for p in svc["ports"]])
-        unique(svc["name"] + ": endpoint", [e["ip"] for e in svc["endpoints"]])
+        validate_service(svc)
     unique("service", [(s["namespace"], s["name"]) for s in doc["services"]])
     unique("nodePort", [(p["protocol"], p["nodePort"]) for s in doc["services"] for p in s["ports"] if "nodePort" in p])
     return cidr
+
+
+def validate_service(svc):
+    only_keys("a service", svc, ["namespace", "name", "clusterIP", "ports", "endpoints"])
+    name("namespace", svc.get("namespace"))
+    name("service name", svc.get("name"))
+    svc["clusterIP"] = ipv4("clusterIP", svc.get("clusterIP"))
+    if not isinstance(svc.get("ports"), list) or not svc["ports"]:
+        raise BadInput("%s: ports must be a non-empty list" % svc["name"])
+    for p in svc["ports"]:
+        only_keys("a port of " + svc["name"], p, ["name", "protocol", "port", "targetPort", "nodePort"])
+        if "name" in p:
+            name("port name", p["name"])
+        if p.get("protocol") not in ("TCP", "UDP"):
+            raise BadInput("%s: protocol must be TCP or UDP: %r" % (svc["name"], p.get("protocol")))
+        port_number("port", p.get("port"))
+        port_number("targetPort", p.get("targetPort"))
+        if "nodePort" in p:
+            port_number("nodePort", p["nodePort"], 30000, 32767)
+    if not isinstance(svc.get("endpoints"), list) or not svc["endpoints"]:
+        raise BadInput("%s: endpoints must be a non-empty list (REJECT rules are not written)" % svc["name"])
+    for e in svc["endpoints"]:
+        only_keys("an endpoint of " + svc["name"], e, ["ip", "node"])
+        e["ip"] = ipv4("endpoint ip", e.get("ip"))
+        if not isinstance(e.get("node"), str) or not re.match(r"^[a-z0-9][a-z0-9.-]{0,252}$", e["node"]):
+            raise BadInput("endpoint node must be a node name: %r" % e.get("node"))
+    unique(svc["name"] + ": port", [(p["protocol"], p["port"]) for p in svc["ports"]])
+    unique(svc["name"] + ": port name", [p.get("name", "") for p in svc["ports"]])
+    unique(svc["name"] + ": endpoint", [e["ip"] for e in svc["endpoints"]])
 
 
 def unique(what, items):
