@@ -20,6 +20,9 @@ public record BridgeNetfilter(Commands cmd) {
     public static final List<String> KEYS = List.of("net.bridge.bridge-nf-call-iptables",
             "net.bridge.bridge-nf-call-ip6tables");
 
+    private static final String BREAKS = "; a Service's reply from a backend on the same node as its client"
+            + " will come from the backend's address: ";
+
     public BridgeNetfilter {
         java.util.Objects.requireNonNull(cmd, "cmd");
     }
@@ -62,8 +65,7 @@ public record BridgeNetfilter(Commands cmd) {
             if (values.isEmpty()) {
                 return new Status.Unavailable("br_netfilter is not loaded (no /proc/sys/net/bridge) and "
                         + loadFailure.orElse("modprobe br_netfilter succeeded but its sysctls did not appear")
-                        + "; a Service's reply from a backend on the same node as its client will come from the"
-                        + " backend's address: load it on the host (modprobe br_netfilter)");
+                        + BREAKS + "load it on the host (modprobe br_netfilter)");
             }
             repaired.add("modprobe br_netfilter");
         }
@@ -78,8 +80,9 @@ public record BridgeNetfilter(Commands cmd) {
             off.forEach(k -> argv.add(k + "=1"));
             ProcessRunner.Result r = cmd.run(argv, "");
             if (!r.ok()) {
-                return new Status.Unavailable("cannot set " + String.join(", ", off) + " to 1: "
-                        + r.output().strip() + " (is /proc/sys read-only here?)");
+                return new Status.Unavailable("br_netfilter is off: cannot set " + String.join(", ", off)
+                        + " to 1: " + r.output().strip() + " (is /proc/sys read-only here?)" + BREAKS
+                        + "set it on the host (sysctl -w " + off.get(0) + "=1)");
             }
             repaired.addAll(off);
         }

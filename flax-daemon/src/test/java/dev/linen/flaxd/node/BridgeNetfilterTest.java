@@ -105,8 +105,11 @@ class BridgeNetfilterTest {
         Commands readOnly = after("mount --bind /proc/sys/net/bridge /proc/sys/net/bridge\n"
                 + "mount -o remount,bind,ro /proc/sys/net/bridge");
         BridgeNetfilter.Status s = new BridgeNetfilter(readOnly).ensure();
-        assertEquals(new BridgeNetfilter.Status.Unavailable("cannot set net.bridge.bridge-nf-call-iptables to 1:"
-                + " sysctl: permission denied on key \"net.bridge.bridge-nf-call-iptables\" (is /proc/sys read-only here?)"), s);
+        assertEquals(new BridgeNetfilter.Status.Unavailable("br_netfilter is off: cannot set"
+                + " net.bridge.bridge-nf-call-iptables to 1: sysctl: permission denied on key"
+                + " \"net.bridge.bridge-nf-call-iptables\" (is /proc/sys read-only here?); a Service's reply from a"
+                + " backend on the same node as its client will come from the backend's address: set it on the host"
+                + " (sysctl -w net.bridge.bridge-nf-call-iptables=1)"), s);
         assertEquals("0", value(IPT));
     }
 }
