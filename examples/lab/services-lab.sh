@@ -12,13 +12,14 @@
 #   outside -> NodePort on lnf-n1 -> backend on lnf-n2
 #   outside -> hostPort on lnf-n2 (portmap, chained in flaxd's conflist; the pod added with the
 #              portMappings capability argument, as a runtime does)
+#   pod -> ClusterIP with two endpoints: both answer (the statistic rule; TCP)
 # and every reply must come from the address the client asked (the Service's, the node's), which
 # for UDP is read on an unconnected socket, so a reply from the backend's own address shows.
 # Before that: flaxd puts br_netfilter's sysctl back when it is turned off on a node.
 # Everything made here starts with "lnf" (pods, servers' pid files in $lab) and goes with the lab.
 
 svc_port=7000 svc_nodeport=30070 svc_hostport=7080
-svc_same=10.96.0.11 svc_other=10.96.0.12 svc_self=10.96.0.13
+svc_same=10.96.0.11 svc_other=10.96.0.12 svc_self=10.96.0.13 svc_two=10.96.0.14
 
 svc_row() { # label, 1 if ok, detail
   local result
@@ -99,7 +100,7 @@ svc_hairpin_needed() {
 
 # the Service + Endpoints description kube-proxy would get from the API
 svc_description() {
-  jq -n --arg same "$svc_same" --arg other "$svc_other" --arg self "$svc_self" \
+  jq -n --arg same "$svc_same" --arg other "$svc_other" --arg self "$svc_self" --arg two "$svc_two" \
     --arg n1p1 "${podip[lnf-n1-p1]}" --arg n1p2 "${podip[lnf-n1-p2]}" --arg n2p1 "${podip[lnf-n2-p1]}" \
     --argjson port "$svc_port" --argjson nodeport "$svc_nodeport" '
     def ports(np): [{name: "tcp", protocol: "TCP", port: $port, targetPort: $port},
@@ -111,7 +112,26 @@ svc_description() {
       {namespace: "lnf", name: "other-node", clusterIP: $other, ports: ports(true),
        endpoints: [{ip: $n2p1, node: "lnf-n2"}]},
       {namespace: "lnf", name: "hairpin", clusterIP: $self, ports: ports(false),
-       endpoints: [{ip: $n1p1, node: "lnf-n1"}]}]}'
+       endpoints: [{ip: $n1p1, node: "lnf-n1"}]},
+      {namespace: "lnf", name: "two", clusterIP: $two, ports: ports(false),
+       endpoints: [{ip: $n1p2, node: "lnf-n1"}, {ip: $n2p1, node: "lnf-n2"}]}]}'
+}
+
+# two endpoints: kube-proxy's statistic rule sends new connections to either; both must answer
+# within 30 connections (each misses with probability 1/2: all 30 to one of them, 2 in a billion)
+svc_spread() {
+  local seen="" out i
+  for i in $(seq 1 30); do
+    out=$(ip netns exec lnf-n1-p1 timeout 5 python3 "$here/svc-probe.py" ask tcp "$svc_two" "$svc_port" 2>/dev/null) || continue
+    out=${out#* }; out=${out%% *}
+    [[ " $seen " == *" $out "* ]] || seen="$seen $out"
+    [[ "$seen" == *lnf-n1-p2* && "$seen" == *lnf-n2-p1* ]] && break
+  done
+  if [[ "$seen" == *lnf-n1-p2* && "$seen" == *lnf-n2-p1* ]]; then
+    svc_row "tcp pod -> ClusterIP, 2 endpoints: both answer" 1 "after $i connections:$seen"
+  else
+    svc_row "tcp pod -> ClusterIP, 2 endpoints: both answer" 0 "30 connections reached only:${seen:- none}"
+  fi
 }
 
 services() {
@@ -146,6 +166,7 @@ services() {
     # portmap DNATs without SNAT: the pod sees the outside's own address
     svc_check "outside -> hostPort lnf-n2 (portmap)" lnf-out "$proto" "${nodeip[lnf-n2]}" "$svc_hostport" lnf-n2-hp "$out_ip"
   done
+  svc_spread
   svc_hairpin_needed
   echo "  (Services checks: $(( ($(date +%s%N) - start) / 1000000 )) ms)"
 }
