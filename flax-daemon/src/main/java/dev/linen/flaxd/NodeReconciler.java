@@ -240,7 +240,8 @@ public final class NodeReconciler implements Consumer<Set<String>> {
     }
 
     /**
-     * Node rules for this node's pod range (once known), the gateway MAC, the bridge attachment.
+     * Node rules for this node's pod range (once known), the gateway MAC, the bridge attachment,
+     * br_netfilter's sysctls (its absence is only reported, see {@link #bridgeNetfilter}).
      * A failure here never stops tunnels and flows from following the peers: it is logged, shown in
      * /readyz and tried again at the next tick. Idempotent.
      */
