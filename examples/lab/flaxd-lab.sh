@@ -3,10 +3,13 @@
 # IP on br-phy) and its own flaxd, one mock Kubernetes API holding the three
 # Nodes (fabric8's mock server in CRUD mode, in its own namespace: the one stand-in), pods created
 # through the conflists flaxd wrote once ready (no vtepIPs), and an "outside" namespace on the
-# underlay. Prints the connectivity table and a cross-node TCP transfer; tears everything down.
+# underlay. Prints the connectivity table, the resilience checks, a cross-node TCP transfer and the
+# Services checks (services-lab.sh: kube-proxy's rule shape, hairpin, NodePort, hostPort via
+# portmap); tears everything down.
 # Everything it makes starts with "lnf".
 #   flaxd-lab.sh [run [MODE]]   build, run, tear down (exit 1 if a check fails)
 #   flaxd-lab.sh up [MODE]      build and bring up, print the table, leave it running
+#   flaxd-lab.sh services [MODE]  as run, with the table and the Services checks only
 #   flaxd-lab.sh down           tear down what a previous run left
 # MODE is flaxd's tunnel mode: flow (default: one vxlan0 port, flaxd the bridge's OpenFlow
 # controller, ARP for remote pods answered inside OVS) or per-node (a vxif port per peer, NORMAL).
@@ -28,6 +31,8 @@ case $mode in flow|per-node) ;; *) echo "flaxd-lab.sh: mode must be flow or per-
 
 # shellcheck source=examples/lab/lib.sh
 source "$here/lib.sh"
+# shellcheck source=examples/lab/services-lab.sh
+source "$here/services-lab.sh"
 
 down() { lab_teardown lnf "$lab" "${nodes[@]}"; }
 
@@ -347,6 +352,15 @@ throughput() {
 case ${1:-run} in
   down) down ;;
   up) echo "flaxd lab, tunnel mode $mode"; up; table ;;
+  services)   # only the connectivity table and the Services checks
+    trap down EXIT
+    echo "flaxd lab, tunnel mode $mode"
+    up
+    table
+    services
+    echo
+    if [ "$failures" -eq 0 ]; then echo "flaxd lab: all checks passed"; else echo "flaxd lab: $failures check(s) failed"; exit 1; fi
+    ;;
   run)
     trap down EXIT
     echo "flaxd lab, tunnel mode $mode"
@@ -354,8 +368,9 @@ case ${1:-run} in
     table
     resilience
     throughput
+    services
     echo
     if [ "$failures" -eq 0 ]; then echo "flaxd lab: all checks passed"; else echo "flaxd lab: $failures check(s) failed"; exit 1; fi
     ;;
-  *) echo "usage: flaxd-lab.sh [run|up [flow|per-node]] | down" >&2; exit 2 ;;
+  *) echo "usage: flaxd-lab.sh [run|up|services [flow|per-node]] | down" >&2; exit 2 ;;
 esac

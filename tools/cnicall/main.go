@@ -5,7 +5,10 @@
 //	cnicall version CONFLIST
 //
 // CNI_PATH (colon-separated) says where plugins are; CNI_CACHE_DIR where libcni keeps results
-// (default /var/lib/cni). On success the result (ADD) is printed; on failure the CNI error object
+// (default /var/lib/cni). CNICALL_CAPABILITY_ARGS, when set, is a JSON object of capability
+// arguments (runtimeConfig), e.g. {"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]},
+// given to the plugins that declare those capabilities, as a runtime does for a pod's hostPorts;
+// pass the same on del. On success the result (ADD) is printed; on failure the CNI error object
 // is printed to stdout and the exit code is 1 (2 for usage errors).
 package main
 
@@ -61,6 +64,11 @@ func main() {
 	rt := &libcni.RuntimeConf{NetNS: os.Args[3], ContainerID: os.Args[4], IfName: "eth0"}
 	if len(os.Args) == 6 {
 		rt.IfName = os.Args[5]
+	}
+	if capArgs := os.Getenv("CNICALL_CAPABILITY_ARGS"); capArgs != "" {
+		if err := json.Unmarshal([]byte(capArgs), &rt.CapabilityArgs); err != nil {
+			fail(fmt.Errorf("CNICALL_CAPABILITY_ARGS is not a JSON object: %v", err))
+		}
 	}
 	switch os.Args[1] {
 	case "add":

@@ -6,6 +6,7 @@ import dev.linen.flaxd.cluster.NodeWatcher;
 import dev.linen.flaxd.cluster.Peer;
 import dev.linen.flaxd.cluster.PeerTable;
 import dev.linen.flaxd.http.Metrics;
+import dev.linen.flaxd.node.BridgeNetfilter;
 import dev.linen.flaxd.node.NodeNetwork;
 import dev.linen.flaxd.pipeline.FlowPlane;
 import dev.linen.flaxd.pipeline.PipelineInput;
@@ -32,7 +33,8 @@ import java.util.logging.Logger;
  *     manages (bridge ports read, flows diffed and counted);</li>
  * <li>node names (informer events): only those Nodes are checked, and only their peers' tunnel
  *     ports or flows are sent: O(changed), not O(cluster);</li>
- * <li>{@link #TICK} (every 2 s): the cheap checks: node plumbing (iptables chains, route, sysctl),
+ * <li>{@link #TICK} (every 2 s): the cheap checks: node plumbing (iptables chains, route, sysctls
+ *     including br_netfilter's),
  *     the bridge's attachment to the Linux bridge, one single-row OVSDB select (a dead session or a
  *     deleted bridge shows), in flow mode the bridge's ports and two flow counts. No O(N) read: in
  *     per-node mode a hand-deleted tunnel port is repaired by the next full pass.</li>
@@ -50,6 +52,7 @@ public final class NodeReconciler implements Consumer<Set<String>> {
     private final BridgeReconciler bridge;
     private final String bridgeName;
     private final NodeNetwork node;
+    private final BridgeNetfilter netfilter;
     private final TunnelPorts tunnels;
     private final Optional<FlowPlane> flows;
     private final Metrics metrics;
@@ -66,6 +69,7 @@ public final class NodeReconciler implements Consumer<Set<String>> {
         this.bridge = bridge;
         this.bridgeName = bridgeName;
         this.node = node;
+        this.netfilter = new BridgeNetfilter(node.cmd());
         this.tunnels = tunnels;
         this.flows = flows;
         this.metrics = metrics;
@@ -236,7 +240,8 @@ public final class NodeReconciler implements Consumer<Set<String>> {
     }
 
     /**
-     * Node rules for this node's pod range (once known), the gateway MAC, the bridge attachment.
+     * Node rules for this node's pod range (once known), the gateway MAC, the bridge attachment,
+     * br_netfilter's sysctls (its absence is only reported, see {@link #bridgeNetfilter}).
      * A failure here never stops tunnels and flows from following the peers: it is logged, shown in
      * /readyz and tried again at the next tick. Idempotent.
      */
@@ -269,6 +274,36 @@ public final class NodeReconciler implements Consumer<Set<String>> {
             local().ifPresent(l -> node.ensureGatewayMac(l.gatewayMac()));
         }
         node.ensureAttached(bridgeName);
+        bridgeNetfilter();
+    }
+
+    private Optional<String> bridgeNetfilterProblem = Optional.empty();
+
+    /**
+     * br_netfilter on in this node's namespace (kube-proxy's Services need it); when it cannot be
+     * had, a warning logged once per change of reason and the metric at 0. Pods still get
+     * connectivity, so this never makes flaxd unready.
+     */
+    private void bridgeNetfilter() {
+        BridgeNetfilter.Status s = netfilter.ensure();
+        switch (s) {
+            case BridgeNetfilter.Status.On on -> {
+                if (!on.repaired().isEmpty()) {
+                    LOG.info("br_netfilter behaviour set up or repaired: " + String.join(", ", on.repaired()));
+                }
+                if (bridgeNetfilterProblem.isPresent()) {
+                    LOG.info("br_netfilter is on again");
+                }
+                bridgeNetfilterProblem = Optional.empty();
+            }
+            case BridgeNetfilter.Status.Unavailable u -> {
+                if (!bridgeNetfilterProblem.equals(Optional.of(u.reason()))) {
+                    LOG.warning(u.reason());
+                }
+                bridgeNetfilterProblem = Optional.of(u.reason());
+            }
+        }
+        metrics.bridgeNetfilter(bridgeNetfilterProblem.isEmpty());
     }
 
     private Optional<PipelineInput.Local> local() {

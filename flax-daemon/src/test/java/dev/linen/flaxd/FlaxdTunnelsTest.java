@@ -158,7 +158,10 @@ class FlaxdTunnelsTest {
         awaitEquals(List.of("vxif10_99_0_12"), FlaxdTunnelsTest::ports);
     }
 
-    /** Hand damage to the node's plumbing (chains flushed, route deleted) is repaired within one tick. */
+    /**
+     * Hand damage to the node's plumbing (chains flushed, route deleted, br_netfilter's sysctl
+     * turned off) is repaired within one tick.
+     */
     @Test
     void flushedChainsAndADeletedRouteComeBackWithinOneTick() throws Exception {
         client.nodes().resource(node("node-1", "10.244.1.0/24", "10.99.0.11")).create();
@@ -168,9 +171,13 @@ class FlaxdTunnelsTest {
         Supplier<String> fwd = () -> OVS.exec(List.of("iptables", "-t", "filter", "-S", "LINEN-FORWARD")).stdout();
         Supplier<String> route = () -> OVS.exec(List.of("ip", "route", "show", "10.244.0.0/16")).stdout().trim();
         String wantNat = "-N LINEN-POSTROUTING\n-A LINEN-POSTROUTING -s 10.244.1.0/24 ! -d 10.244.0.0/16 -j MASQUERADE\n";
-        String wantFwd = "-N LINEN-FORWARD\n-A LINEN-FORWARD -s 10.244.0.0/16 -j ACCEPT\n-A LINEN-FORWARD -d 10.244.0.0/16 -j ACCEPT\n";
+        String wantFwd = "-N LINEN-FORWARD\n-A LINEN-FORWARD -s 10.244.0.0/16 -i kbr0 -j ACCEPT\n"
+                + "-A LINEN-FORWARD -d 10.244.0.0/16 -o kbr0 -j ACCEPT\n";
+        Supplier<String> brnf = () -> OVS.exec(List.of("sysctl", "-n", "net.bridge.bridge-nf-call-iptables")).stdout().strip();
         awaitEquals(wantNat, nat);
         awaitEquals("10.244.0.0/16 dev kbr0 scope link", route);
+        awaitEquals(true, () -> metric("flaxd_br_netfilter 1"));
+        OVS.exec(List.of("sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0")).orThrow("sysctl");
         OVS.exec(List.of("iptables", "-t", "nat", "-F", "LINEN-POSTROUTING")).orThrow("flush nat");
         OVS.exec(List.of("iptables", "-t", "filter", "-F", "LINEN-FORWARD")).orThrow("flush filter");
         OVS.exec(List.of("ip", "route", "del", "10.244.0.0/16")).orThrow("route del");
@@ -178,7 +185,17 @@ class FlaxdTunnelsTest {
         awaitEquals(wantNat, nat);
         awaitEquals(wantFwd, fwd);
         awaitEquals("10.244.0.0/16 dev kbr0 scope link", route);
+        awaitEquals("1", brnf);
         long took = (System.nanoTime() - damaged) / 1_000_000;
         assertTrue(took <= Flaxd.TICK.toMillis() + 1000, "repaired after " + took + " ms, a tick is " + Flaxd.TICK);
+    }
+
+    /** Whether flaxd's /metrics holds {@code line}. */
+    private boolean metric(String line) {
+        try {
+            return get(flaxd.httpPort(), "/metrics").lines().anyMatch(line::equals);
+        } catch (Exception e) {
+            throw new AssertionError("GET /metrics failed", e);
+        }
     }
 }

@@ -16,6 +16,7 @@ public final class Metrics {
     private final AtomicLong reconcileOk = new AtomicLong();
     private final AtomicLong reconcileErrors = new AtomicLong();
     private final AtomicLong ovsdbConnected = new AtomicLong();
+    private final AtomicLong bridgeNetfilter = new AtomicLong();
     /** Why flaxd talked to OVS: a change of peers, a full pass, or the periodic check. */
     public enum Cause {
         PEERS, FULL, TICK;
@@ -76,6 +77,11 @@ public final class Metrics {
         rejectionsLogged = java.util.Map.copyOf(logged);
     }
 
+    /** Whether br_netfilter is on in the node's namespace (0: it cannot be had; the log says why). */
+    public void bridgeNetfilter(boolean on) {
+        bridgeNetfilter.set(on ? 1 : 0);
+    }
+
     public void ovsdbConnected(boolean up) {
         ovsdbConnected.set(up ? 1 : 0);
     }
@@ -116,6 +122,8 @@ public final class Metrics {
                     .append(rejectionsLogged.getOrDefault(r, 0L)).append('\n');
         }
         gauge(sb, "flaxd_tunnel_ports", "VXLAN ports flaxd keeps on the bridge", tunnelPorts.get());
+        gauge(sb, "flaxd_br_netfilter", "1 while bridged pod traffic passes iptables (br_netfilter, which kube-proxy's"
+                + " Services need); 0 before the first check or when it cannot be had here (flaxd's log says why)", bridgeNetfilter.get());
         gauge(sb, "flaxd_ovsdb_connected", "1 while the OVSDB session is up", ovsdbConnected.get());
         byCause(sb, "flaxd_ovsdb_transactions_total", "OVSDB transactions sent (reads and writes), by cause",
                 ovsdbTransactions);

@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The node around OVS: IP forwarding on; FORWARD accepts the cluster's pod CIDR; pod traffic
- * leaving the cluster CIDR is masqueraded (pod-to-pod never is); the node routes the cluster CIDR
+ * The node around OVS: IP forwarding on; FORWARD accepts what Linen routes and nothing more: pod
+ * addresses coming from the pods' Linux bridge, and pod addresses going into it (flaxd appends
+ * its jump, so a policy engine that inserts its rules at the top of FORWARD still decides first,
+ * and traffic on other interfaces is left to it and the chain's policy); pod traffic leaving the
+ * cluster CIDR is masqueraded (pod-to-pod never is); the node routes the cluster CIDR
  * to the Linux bridge, so it reaches remote pods. Rules live in flaxd's own chains of the backend
  * the host uses ({@link IptablesBackend}); the built-in chains only get one jump each.
  *
@@ -69,8 +72,8 @@ public record NodeNetwork(Commands cmd, IptablesBackend iptables, String cluster
         }
         StringBuilder restore = new StringBuilder();
         restore.append(table("filter", "FORWARD", FORWARD_CHAIN, List.of(
-                "-A " + FORWARD_CHAIN + " -s " + clusterCidr + " -j ACCEPT",
-                "-A " + FORWARD_CHAIN + " -d " + clusterCidr + " -j ACCEPT"), repaired));
+                "-A " + FORWARD_CHAIN + " -s " + clusterCidr + " -i " + linuxBridge + " -j ACCEPT",
+                "-A " + FORWARD_CHAIN + " -d " + clusterCidr + " -o " + linuxBridge + " -j ACCEPT"), repaired));
         restore.append(table("nat", "POSTROUTING", NAT_CHAIN, List.of(
                 "-A " + NAT_CHAIN + " -s " + localPodCidr + " ! -d " + clusterCidr + " -j MASQUERADE"), repaired));
         if (!restore.isEmpty()) {

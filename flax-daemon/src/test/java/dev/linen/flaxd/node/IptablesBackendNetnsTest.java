@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * (iptables state of both backends is per namespace) with the kubelet's hint chain in one backend.
  */
 class IptablesBackendNetnsTest {
-    private static final String FORWARD_RULE = "-A LINEN-FORWARD -s 10.244.0.0/16 -j ACCEPT";
+    private static final String FORWARD_RULE = "-A LINEN-FORWARD -s 10.244.0.0/16 -i kbrt -j ACCEPT";
     private static final String NAT_RULE = "-A LINEN-POSTROUTING -s 10.244.1.0/24 ! -d 10.244.0.0/16 -j MASQUERADE";
     private String netns;
     private Commands cmd;

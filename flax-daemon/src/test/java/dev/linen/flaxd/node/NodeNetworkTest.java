@@ -42,7 +42,7 @@ class NodeNetworkTest {
         String filter = cmd.must("iptables-nft-save", "-t", "filter");
         String nat = cmd.must("iptables-nft-save", "-t", "nat");
         assertEquals(1, count(filter, "-A FORWARD -j LINEN-FORWARD"), filter);
-        assertEquals(1, count(filter, "-A LINEN-FORWARD -s 10.244.0.0/16 -j ACCEPT"), filter);
+        assertEquals(1, count(filter, "-A LINEN-FORWARD -s 10.244.0.0/16 -i kbrt -j ACCEPT"), filter);
         assertEquals(1, count(nat, "-A POSTROUTING -j LINEN-POSTROUTING"), nat);
         assertEquals(1, count(nat, "-A LINEN-POSTROUTING -s 10.244.1.0/24 ! -d 10.244.0.0/16 -j MASQUERADE"), nat);
         assertEquals("1", cmd.must("sysctl", "-n", "net.ipv4.ip_forward").trim());
@@ -67,8 +67,8 @@ class NodeNetworkTest {
         assertEquals(List.of("LINEN-FORWARD rules", "LINEN-POSTROUTING rules", "route 10.244.0.0/16 dev kbrt"),
                 net.ensure("10.244.1.0/24"));
         assertEquals("-N LINEN-FORWARD\n"
-                + "-A LINEN-FORWARD -s 10.244.0.0/16 -j ACCEPT\n"
-                + "-A LINEN-FORWARD -d 10.244.0.0/16 -j ACCEPT\n",
+                + "-A LINEN-FORWARD -s 10.244.0.0/16 -i kbrt -j ACCEPT\n"
+                + "-A LINEN-FORWARD -d 10.244.0.0/16 -o kbrt -j ACCEPT\n",
                 cmd.must("iptables-nft", "-t", "filter", "-S", "LINEN-FORWARD"));
         assertEquals("-N LINEN-POSTROUTING\n"
                 + "-A LINEN-POSTROUTING -s 10.244.1.0/24 ! -d 10.244.0.0/16 -j MASQUERADE\n",
