@@ -1,6 +1,7 @@
 package dev.linen.flaxd.pipeline;
 
 import dev.linen.flaxd.cluster.Peer;
+import dev.linen.flaxd.pipeline.Pipeline.OwnedFlow;
 import dev.linen.ovs.db.BridgeSpec;
 import dev.linen.ovs.db.OvsDatabase;
 import dev.linen.ovs.flow.Flow;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -33,16 +35,19 @@ public final class FlowProgrammer implements SwitchListener {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final BridgeSpec bridge;
+    private final Pipeline pipeline;
     private final Runnable wake;
     private volatile FlowSwitch connected;
     private FlowSwitch programmed;
-    private int round;
-    private Map<String, Flow> installed = Map.of();
+    private volatile int round;
+    /** Written on the reconcile thread only; read by any (a concurrent map, replaced whole per round). */
+    private volatile Map<String, OwnedFlow> installed = new ConcurrentHashMap<>();
     private volatile int roundsCompleted;
 
     /** {@code bridge} names the bridge (name, datapath type); {@code wake} asks for a reconcile. */
-    public FlowProgrammer(BridgeSpec bridge, Runnable wake) {
+    public FlowProgrammer(BridgeSpec bridge, Pipeline pipeline, Runnable wake) {
         this.bridge = BridgeSpec.of(bridge.name(), bridge.datapathType());
+        this.pipeline = pipeline;
         this.wake = wake;
     }
 
@@ -72,6 +77,22 @@ public final class FlowProgrammer implements SwitchListener {
 
     public int flows() {
         return installed.size();
+    }
+
+    /**
+     * What flaxd has programmed and expects on the bridge: the round (0 before the first) and its
+     * flows, each with its peer. A snapshot, safe to call from any thread; during a change of peers
+     * it may show part of the change.
+     */
+    public Programmed programmed() {
+        return new Programmed(round, List.copyOf(installed.values()));
+    }
+
+    /** A snapshot of {@link #programmed()}. */
+    public record Programmed(int round, List<OwnedFlow> flows) {
+        public Programmed {
+            flows = List.copyOf(flows);
+        }
     }
 
     public long messagesSent() {
@@ -116,21 +137,21 @@ public final class FlowProgrammer implements SwitchListener {
         if (sw != programmed) {
             return sync(db, whole.get());
         }
-        Map<String, Flow> want = new LinkedHashMap<>();
+        Map<String, OwnedFlow> want = new LinkedHashMap<>();
         for (Peer p : added) {
-            Pipeline.peerFlows(p, tunnelPort, round).forEach(f -> want.put(f.key(), f));
+            pipeline.peerFlows(p, tunnelPort, round).forEach(f -> want.put(f.flow().key(), f));
         }
         List<FlowMod> mods = new ArrayList<>();
         for (Peer p : removed) {
-            for (Flow f : Pipeline.peerFlows(p, tunnelPort, round)) {
-                if (!want.containsKey(f.key()) && installed.containsKey(f.key())) {
-                    mods.add(new FlowMod.DeleteStrict(f));
+            for (OwnedFlow f : pipeline.peerFlows(p, tunnelPort, round)) {
+                if (!want.containsKey(f.flow().key()) && installed.containsKey(f.flow().key())) {
+                    mods.add(new FlowMod.DeleteStrict(f.flow()));
                 }
             }
         }
-        for (Flow f : want.values()) {
-            if (!f.equals(installed.get(f.key()))) {
-                mods.add(new FlowMod.Add(f));
+        for (OwnedFlow f : want.values()) {
+            if (!f.equals(installed.get(f.flow().key()))) {
+                mods.add(new FlowMod.Add(f.flow()));
             }
         }
         return send(sw, mods, () -> {
@@ -197,9 +218,9 @@ public final class FlowProgrammer implements SwitchListener {
         List<Integer> all = new ArrayList<>(live);
         all.add(next);
         writeRounds(db, next, all);
-        Map<String, Flow> want = byKey(Pipeline.flows(input, next));
+        Map<String, OwnedFlow> want = byKey(pipeline.owned(input, next));
         List<FlowMod> mods = new ArrayList<>();
-        want.values().forEach(f -> mods.add(new FlowMod.Add(f)));
+        want.values().forEach(f -> mods.add(new FlowMod.Add(f.flow())));
         sw.apply(mods, TIMEOUT);
         List<FlowMod> deletes = new ArrayList<>();
         live.forEach(r -> deletes.add(new FlowMod.DeleteByCookie(Cookies.round(r), Cookies.ROUND_MASK)));
@@ -207,7 +228,7 @@ public final class FlowProgrammer implements SwitchListener {
         sw.apply(deletes, TIMEOUT);
         writeRounds(db, next, List.of(next));
         round = next;
-        installed = want;
+        installed = new ConcurrentHashMap<>(want);
         programmed = sw;
         roundsCompleted++;
         LOG.info("flow round " + next + " installed on " + sw.datapathId() + ": " + want.size()
@@ -234,23 +255,23 @@ public final class FlowProgrammer implements SwitchListener {
     }
 
     private int sendDifferences(FlowSwitch sw, PipelineInput input) {
-        Map<String, Flow> want = byKey(Pipeline.flows(input, round));
+        Map<String, OwnedFlow> want = byKey(pipeline.owned(input, round));
         List<FlowMod> mods = new ArrayList<>();
-        for (Flow f : want.values()) {
-            if (!f.equals(installed.get(f.key()))) {
-                mods.add(new FlowMod.Add(f));
+        for (OwnedFlow f : want.values()) {
+            if (!f.equals(installed.get(f.flow().key()))) {
+                mods.add(new FlowMod.Add(f.flow()));
             }
         }
-        for (Map.Entry<String, Flow> e : installed.entrySet()) {
+        for (Map.Entry<String, OwnedFlow> e : installed.entrySet()) {
             if (!want.containsKey(e.getKey())) {
-                mods.add(new FlowMod.DeleteStrict(e.getValue()));
+                mods.add(new FlowMod.DeleteStrict(e.getValue().flow()));
             }
         }
         if (!mods.isEmpty()) {
             sw.apply(mods, TIMEOUT);
             LOG.info("flows changed: " + mods.size());
         }
-        installed = want;
+        installed = new ConcurrentHashMap<>(want);
         return mods.size();
     }
 
@@ -279,10 +300,10 @@ public final class FlowProgrammer implements SwitchListener {
         return out;
     }
 
-    private static Map<String, Flow> byKey(List<Flow> flows) {
-        Map<String, Flow> out = new LinkedHashMap<>();
-        for (Flow f : flows) {
-            out.put(f.key(), f);
+    private static Map<String, OwnedFlow> byKey(List<OwnedFlow> flows) {
+        Map<String, OwnedFlow> out = new LinkedHashMap<>();
+        for (OwnedFlow f : flows) {
+            out.put(f.flow().key(), f);
         }
         return out;
     }
