@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * functions of flaxd's documents and OVS's text; no I/O here.
  */
 final class Trace {
-    private static final Pattern STEP = Pattern.compile("^ ?(\\d+)\\. (.*?)(?:, priority (\\d+))?(?:, cookie (0x[0-9a-f]+))?$");
+    /** " 0. in_port=LOCAL, priority 200, cookie 0x..." or "10. priority 0, cookie 0x..." (a miss: no match text). */
+    private static final Pattern STEP = Pattern.compile("^ ?(\\d+)\\. (?:(.*?), )?priority (\\d+)(?:, cookie (0x[0-9a-f]+))?$");
     private static final Pattern TUN_LOAD = Pattern.compile("load:0x([0-9a-f]+)->NXM_NX_TUN_IPV4_DST\\[\\]");
     private static final Pattern TUN_SET = Pattern.compile("set_field:([0-9.]+)->tun_dst");
 
@@ -109,7 +110,7 @@ final class Trace {
             if (m.matches()) {
                 int t = Integer.parseInt(m.group(1));
                 steps.add(new Step(t, tables.getOrDefault(t, "?"), m.group(4) == null ? "-" : features.getOrDefault(m.group(4), "not flaxd's"),
-                        m.group(3) == null ? -1 : Integer.parseInt(m.group(3)), m.group(2), new ArrayList<>()));
+                        Integer.parseInt(m.group(3)), m.group(2) == null ? "" : m.group(2), new ArrayList<>()));
             } else if (line.startsWith("Datapath actions: ")) {
                 datapath = line.substring("Datapath actions: ".length()).strip();
             } else if (!steps.isEmpty() && line.startsWith("    ") && !line.startsWith("     ") && datapath.isEmpty()) {
