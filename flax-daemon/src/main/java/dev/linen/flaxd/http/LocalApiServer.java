@@ -31,8 +31,8 @@ import java.util.logging.Logger;
  * flaxd's local API for linenctl: JSON documents over HTTP/1.1 GET on a unix socket that only
  * flaxd's own user (root, in the DaemonSet) can use. The socket is mode 0600 in a directory of mode
  * 0700 owned by flaxd's user (made if missing; an existing one that is a symlink or someone else's
- * is refused); every connection's peer user (SO_PEERCRED) must be the socket's owner, else it is
- * closed unheard. As {@link HealthServer}: a virtual thread per connection, each closed
+ * is refused); every connection's peer user (SO_PEERCRED) must be the socket's owner or root, else it
+ * is closed unheard. As {@link HealthServer}: a virtual thread per connection, each closed
  * {@link #DEADLINE} after its accept, at most {@link #MAX_CONNECTIONS} open. Start once, close once.
  */
 public final class LocalApiServer implements AutoCloseable {
@@ -43,6 +43,7 @@ public final class LocalApiServer implements AutoCloseable {
     private final Path socket;
     private final ServerSocketChannel server;
     private final UserPrincipal owner;
+    private final UserPrincipal root;
     private final Map<String, Supplier<String>> routes;
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
@@ -65,6 +66,7 @@ public final class LocalApiServer implements AutoCloseable {
         server.bind(UnixDomainSocketAddress.of(this.socket), MAX_CONNECTIONS);
         Files.setPosixFilePermissions(this.socket, PosixFilePermissions.fromString("rw-------"));
         owner = Files.getOwner(this.socket, LinkOption.NOFOLLOW_LINKS);
+        root = Files.getOwner(Path.of("/"), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Makes {@code dir} (0700) or checks it is a real directory of this process's user, then sets 0700. */
@@ -139,11 +141,11 @@ public final class LocalApiServer implements AutoCloseable {
         }
     }
 
-    /** Only the socket's owner (flaxd's user) is served. */
+    /** Only the socket's owner (flaxd's user) and root (the owner of /) are served. */
     private boolean admitted(SocketChannel ch) {
         try {
             UserPrincipal peer = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
-            if (peer.equals(owner)) {
+            if (peer.equals(owner) || peer.equals(root)) {
                 return true;
             }
             LOG.warning("API: connection from user " + peer.getName() + " refused (only " + owner.getName() + ")");
