@@ -107,6 +107,14 @@ class LinenctlOpenFlowIT {
                 s.path("peers").valueStream().map(p -> p.path("name").asText() + " " + p.path("internalIp").asText()
                         + " " + p.path("podCidrs").get(0).asText()).toList());
         assertEquals(11, s.path("openflow").path("flows").asInt());
+        String metrics = FlaxdTunnelsTest.get(flaxd.httpPort(), "/metrics");
+        // per table: the miss, plus 2 classifier flows, one ARP reply and one route per peer, the local ingress
+        for (String line : List.of("flaxd_table_flows{table=\"classifier\"} 3", "flaxd_table_flows{table=\"arp-responder\"} 3",
+                "flaxd_table_flows{table=\"l3-forwarding\"} 3", "flaxd_table_flows{table=\"tunnel-ingress\"} 2")) {
+            assertTrue(metrics.contains("\n" + line + "\n"), line + " in " + metrics);
+        }
+        assertTrue(!metrics.contains("\nflaxd_flow_mod_seconds_count 0\n") && metrics.contains("\nflaxd_flow_mod_seconds_count "),
+                "flow-mod batches are timed: " + metrics);
         Run human = ctl("status");
         assertEquals(0, human.exit(), human.err());
         assertTrue(human.out().contains("ready      yes"), human.out());

@@ -38,7 +38,8 @@ public final class FlowPlane implements AutoCloseable {
      */
     public static FlowPlane start(InetSocketAddress address, BridgeSpec bridge, Runnable wake, Metrics metrics,
                                   java.util.function.Supplier<Optional<OvsDatabase>> ovsdb) {
-        FlowProgrammer programmer = new FlowProgrammer(bridge, Pipeline.standard(), wake);
+        FlowProgrammer programmer = new FlowProgrammer(bridge, Pipeline.standard(), wake, metrics::flowModBatch);
+        metrics.flowsByTable(programmer::flowsByTable);
         OpenFlowController controller = OpenFlowControllers.listen(ControllerSpec.on(address, () -> ovsdb.get()
                 .map(db -> db.datapathId(bridge.name())).orElse(java.util.OptionalLong.empty())), programmer);
         return new FlowPlane(controller, programmer, metrics);
