@@ -60,6 +60,10 @@ final class BundleCommand implements Callable<Integer> {
         part("status.json", () -> api.status().toPrettyString());
         part("pipeline.json", () -> api.pipeline().toPrettyString());
         part("flows.txt", () -> {
+            String mode = api.status().path("mode").asText();
+            if (!mode.equals("flow")) {
+                return "flaxd runs in " + mode + " mode: it programs no flows\n";
+            }
             StringWriter w = new StringWriter();
             Linenctl.Flows.print(new PrintWriter(w), Linenctl.Flows.diff(root, Optional.empty(), Optional.empty()));
             return w.toString();
