@@ -283,6 +283,7 @@ uninstall_leaves_nothing() {
   ip -n "$ns" link show kbr0 >/dev/null 2>&1 && left+=("kbr0")
   [ -e "$dir/state/ipam/linen" ] && left+=("host-local state")
   [ -e "$dir/state/linen" ] && left+=("linen state")
+  [ -e "$dir/state/flaxd" ] && left+=("flaxd API directory")
   if [ ${#left[@]} -eq 0 ]; then result=ok; else result="FAIL (left: ${left[*]})"; failures=$((failures + 1)); fi
   printf '%-34s %s\n' "uninstall leaves nothing (lnd-n3)" "$result"
 }
