@@ -130,6 +130,11 @@ class LinenctlOpenFlowIT {
                 .map(f -> f.path("tableName").asText() + " " + f.path("peer").asText()).collect(Collectors.toSet()));
         Run table = ctl("flows", "--table", "tunnel-ingress");
         assertTrue(table.out().contains("installed  30    tunnel-ingress   -                "), table.out());
+        assertTrue(table.out().startsWith("TABLE NAME             STAGE     FEATURE          MISS\n"
+                + "30    tunnel-ingress   deliver   tunnel-ingress   drop\n"), table.out());
+        assertTrue(all.path("tables").get(1).toString().equals(
+                "{\"number\":10,\"name\":\"arp-responder\",\"stage\":\"respond\",\"feature\":\"arp-responder\","
+                        + "\"miss\":\"goto l3-forwarding\"}"), all.path("tables").toString());
         Run bad = ctl("flows", "--table", "nope");
         assertEquals(3, bad.exit());
         assertTrue(bad.err().contains("no table named nope (tables: classifier, arp-responder, l3-forwarding, tunnel-ingress)"),

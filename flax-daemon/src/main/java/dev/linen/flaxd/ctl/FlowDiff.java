@@ -14,10 +14,15 @@ import java.util.TreeMap;
  * flow installed or missing, and the bridge's extra flows (not in flaxd's current round). Flows are
  * compared as {@code ovs-ofctl --no-stats dump-flows} prints them, cookie included. Immutable.
  *
+ * @param tables the pipeline's tables, in number order
  * @param rows  every desired flow, with its state, in table then priority order
  * @param extra the bridge's flows flaxd does not want, with the table name and feature when known
  */
-record FlowDiff(int round, List<Row> rows, List<Row> extra) {
+record FlowDiff(int round, List<TableInfo> tables, List<Row> rows, List<Row> extra) {
+    /** A table as flaxd's pipeline declares it. */
+    record TableInfo(int number, String name, String stage, String feature, String miss) {
+    }
+
     /** One flow: where it is, whose it is and whether the bridge has it. */
     record Row(int table, Optional<String> tableName, Optional<String> feature, Optional<String> peer,
                String flow, State state) {
@@ -26,6 +31,7 @@ record FlowDiff(int round, List<Row> rows, List<Row> extra) {
     enum State { INSTALLED, MISSING, EXTRA }
 
     FlowDiff {
+        tables = List.copyOf(tables);
         rows = List.copyOf(rows);
         extra = List.copyOf(extra);
     }
@@ -33,7 +39,12 @@ record FlowDiff(int round, List<Row> rows, List<Row> extra) {
     /** Compares; {@code table} and {@code peer}, when given, keep only the rows of that table name or peer. */
     static FlowDiff of(JsonNode pipeline, List<String> installed, Optional<String> table, Optional<String> peer) {
         Map<Integer, String> names = new TreeMap<>();
-        pipeline.path("tables").forEach(t -> names.put(t.path("number").asInt(), t.path("name").asText()));
+        List<TableInfo> tables = new ArrayList<>();
+        pipeline.path("tables").forEach(t -> {
+            names.put(t.path("number").asInt(), t.path("name").asText());
+            tables.add(new TableInfo(t.path("number").asInt(), t.path("name").asText(), t.path("stage").asText(),
+                    t.path("feature").asText(), t.path("miss").asText()));
+        });
         Map<String, String> featureByCookie = new TreeMap<>();
         Set<String> left = new LinkedHashSet<>(installed);
         List<Row> rows = new ArrayList<>();
@@ -50,7 +61,8 @@ record FlowDiff(int round, List<Row> rows, List<Row> extra) {
             extra.add(new Row(t, Optional.ofNullable(names.get(t)), Optional.ofNullable(featureByCookie.get(cookieOf(line))),
                     Optional.empty(), line, State.EXTRA));
         }
-        return new FlowDiff(pipeline.path("round").asInt(), keep(rows, table, peer), keep(extra, table, peer));
+        return new FlowDiff(pipeline.path("round").asInt(), table.map(n -> tables.stream()
+                .filter(t -> t.name().equals(n)).toList()).orElse(tables), keep(rows, table, peer), keep(extra, table, peer));
     }
 
     private static List<Row> keep(List<Row> rows, Optional<String> table, Optional<String> peer) {

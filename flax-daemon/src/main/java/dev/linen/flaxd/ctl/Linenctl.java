@@ -163,6 +163,7 @@ public final class Linenctl {
         static ObjectNode json(FlowDiff d) {
             ObjectNode o = ApiClient.JSON.createObjectNode();
             o.put("round", d.round());
+            o.set("tables", ApiClient.JSON.valueToTree(d.tables()));
             ArrayNode rows = o.putArray("flows");
             d.rows().forEach(r -> row(rows.addObject(), r));
             ArrayNode extra = o.putArray("extra");
@@ -185,7 +186,9 @@ public final class Linenctl {
         }
 
         static void print(PrintWriter o, FlowDiff d) {
-            o.printf("round %d%n", d.round());
+            o.printf("%-5s %-16s %-9s %-16s %s%n", "TABLE", "NAME", "STAGE", "FEATURE", "MISS");
+            d.tables().forEach(t -> o.printf("%-5d %-16s %-9s %-16s %s%n", t.number(), t.name(), t.stage(), t.feature(), t.miss()));
+            o.printf("%nflows of round %d%n", d.round());
             o.printf("%-10s %-5s %-16s %-16s %s%n", "STATE", "TABLE", "NAME", "PEER", "FLOW");
             for (FlowDiff.Row r : d.rows()) {
                 line(o, r);
