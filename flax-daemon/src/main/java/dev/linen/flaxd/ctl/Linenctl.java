@@ -43,11 +43,12 @@ public final class Linenctl {
         return new Ovs(ovsRundir.orElseGet(() -> Path.of(System.getenv().getOrDefault("OVS_RUNDIR", "/var/run/openvswitch"))));
     }
 
-    boolean json() throws CtlException {
+    /** @throws IllegalArgumentException (bad usage, exit 2) for anything but table or json */
+    boolean json() {
         return switch (output) {
             case "json" -> true;
             case "table" -> false;
-            default -> throw new CtlException("-o must be table or json: " + output);
+            default -> throw new IllegalArgumentException("-o must be table or json: " + output);
         };
     }
 
@@ -90,8 +91,9 @@ public final class Linenctl {
     static final class Status extends Sub {
         @Override
         public Integer call() throws CtlException {
+            boolean json = root.json();
             JsonNode s = root.api().status();
-            if (root.json()) {
+            if (json) {
                 printJson(s);
                 return 0;
             }
@@ -139,8 +141,9 @@ public final class Linenctl {
 
         @Override
         public Integer call() throws CtlException {
+            boolean json = root.json();
             FlowDiff d = diff(root, table, peer);
-            if (root.json()) {
+            if (json) {
                 printJson(json(d));
             } else {
                 print(out(), d);
@@ -217,6 +220,7 @@ public final class Linenctl {
 
         @Override
         public Integer call() throws CtlException {
+            root.json();
             Trace.Packet p = new Trace.Packet(proto, Ipv4Prefix.parse(src), Ipv4Prefix.parse(dst), dport);
             JsonNode status = root.api().status();
             Optional<String> flow = Trace.flow(status, p);
