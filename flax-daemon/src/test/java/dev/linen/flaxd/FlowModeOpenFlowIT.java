@@ -119,7 +119,8 @@ class FlowModeOpenFlowIT {
         assertEquals("[OpenFlow13]", OVS.vsctl("get", "bridge", BR, "protocols"));
         String target = OVS.vsctl("get-controller", BR);
         assertTrue(target.matches("tcp:127\\.0\\.0\\.1:[0-9]+"), target);
-        assertEquals(List.of("vxlan0"), Arrays.asList(OVS.vsctl("list-ports", BR).split("\n")));
+        // the bridge connects to the controller as soon as it exists; vxlan0 follows in the same full pass
+        awaitEquals(() -> List.of("vxlan0"), () -> Arrays.asList(OVS.vsctl("list-ports", BR).split("\n")));
         assertEquals("{key=flow, remote_ip=flow}", OVS.vsctl("get", "interface", "vxlan0", "options"));
     }
 
