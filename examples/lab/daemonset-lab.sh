@@ -62,6 +62,7 @@ pod_yaml() {
   python3 "$here/pod-from-daemonset.py" "$manifest" "$ns" "$dir/pod${2:+-uninstall}.yaml" "$dir/configmap.yaml" \
     --host-root "$dir/root" --map "/var/run/openvswitch=$dir/ovs" --map "/run/linen=$dir/state" --keep /run/xtables.lock \
     --set FLAXD_DATAPATH_TYPE=netdev --set FLAXD_OVSDB="$dir/ovs/db.sock" --set FLAXD_CNI_STATE_DIR="$dir/state" \
+    --set FLAXD_API="$dir/state/flaxd/api.sock" \
     --set KUBERNETES_MASTER="http://$api_ip:$api_port" --set KUBERNETES_AUTH_TRYKUBECONFIG=false \
     --set KUBERNETES_AUTH_TRYSERVICEACCOUNT=false --set KUBERNETES_NAMESPACE=default ${2:+--uninstall}
 }
@@ -282,12 +283,26 @@ uninstall_leaves_nothing() {
   ip -n "$ns" link show kbr0 >/dev/null 2>&1 && left+=("kbr0")
   [ -e "$dir/state/ipam/linen" ] && left+=("host-local state")
   [ -e "$dir/state/linen" ] && left+=("linen state")
+  [ -e "$dir/state/flaxd" ] && left+=("flaxd API directory")
   if [ ${#left[@]} -eq 0 ]; then result=ok; else result="FAIL (left: ${left[*]})"; failures=$((failures + 1)); fi
   printf '%-34s %s\n' "uninstall leaves nothing (lnd-n3)" "$result"
 }
 
+# ---- linenctl (issue 10), kept apart for merging: the image's linenctl in the flaxd container
+# (status), and the build's on the node against the same socket and the node's OVS (flows)
+linenctl_checks() {
+  local dir="$lab/lnd-n1" out ok
+  out=$(podman exec linen-lnd-n1-flaxd /opt/flaxd/linenctl --socket "$dir/state/flaxd/api.sock" status 2>&1) || true
+  if echo "$out" | grep -q '^ready      yes' && echo "$out" | grep -q '^peers      2$'; then ok="ok"; else ok="FAIL"; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "image's linenctl status (lnd-n1)" "$ok ($(echo "$out" | grep -E '^(peers|OpenFlow)' | tr -s ' ' | tr '\n' ';'))"
+  out=$(ip netns exec lnd-n1 "$top/flax-daemon/linenctl" --socket "$dir/state/flaxd/api.sock" --ovs-rundir "$dir/ovs" flows 2>&1) \
+    && ok=ok || { ok=FAIL; failures=$((failures + 1)); }
+  printf '%-34s %s\n' "linenctl flows on lnd-n1" "$ok ($(echo "$out" | tail -1))"
+}
+
 checks() {
   echo
+  linenctl_checks
   arp_stays_local
   under_ping "kill -9 flaxd container + restart" kill_flaxd_container
   under_ping "replace the pod (upgrade)" upgrade

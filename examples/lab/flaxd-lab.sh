@@ -51,7 +51,7 @@ flaxd_env() { # node
   local ns=$1 dir="$lab/$1"
   echo NODE_NAME="$ns" FLAXD_DATAPATH_TYPE=netdev FLAXD_TUNNEL_MODE=$mode FLAXD_OVSDB="$dir/ovs/db.sock" \
     FLAXD_CNI_BIN_DIR="$dir/bin" FLAXD_CNI_CONF_DIR="$dir/net.d" FLAXD_CNI_STATE_DIR="$dir/state" \
-    FLAXD_PLUGIN_DIR="$top/cni/target" FLAXD_CLUSTER_CIDR=10.244.0.0/16 \
+    FLAXD_PLUGIN_DIR="$top/cni/target" FLAXD_CLUSTER_CIDR=10.244.0.0/16 FLAXD_API="$dir/api/api.sock" \
     KUBERNETES_MASTER="http://$api_ip:$api_port" KUBERNETES_AUTH_TRYKUBECONFIG=false \
     KUBERNETES_AUTH_TRYSERVICEACCOUNT=false KUBERNETES_NAMESPACE=default
 }
@@ -336,6 +336,59 @@ api_back() {
   row "  lnf-n5 on every node within 5 s" "$ok" "${why:-$(ms_since "$start") ms}"
 }
 
+# ---- linenctl (issue 10): what flaxd programmed, as an operator sees it. Kept apart for merging.
+linenctl() { # node, args...: linenctl run on that node against its flaxd and OVS
+  ip netns exec "$1" env FLAXD_API="$lab/$1/api/api.sock" OVS_RUNDIR="$lab/$1/ovs" "$top/flax-daemon/linenctl" "${@:2}"
+}
+
+linenctl_checks() {
+  local ns out ok why="" names="" attempt seen=0 start
+  echo
+  echo "linenctl:"
+  for ns in "${nodes[@]}"; do   # every node lists the other two, ready
+    out=$(linenctl "$ns" status 2>&1) || true
+    names="$names $(echo "$out" | awk '$1 ~ /^lnf-n[0-9]$/ {print $1}' | tr '\n' ' ')"
+    echo "$out" | grep -q '^ready      yes' || why="$why$ns not ready; "
+    echo "$out" | grep -q '^peers      2$' || why="$why$ns: $(echo "$out" | grep '^peers' || echo "$out" | tail -1); "
+  done
+  names=$(echo "$names" | tr ' ' '\n' | grep . | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')
+  if [ -z "$why" ] && [ "$names" = "lnf-n1:2 lnf-n2:2 lnf-n3:2 " ]; then ok=1; else ok=0; fi
+  row "  status: the three nodes' peers" "$ok" "${why:-peers seen $names}"
+  linenctl lnf-n1 bundle "$lab/bundle-n1" --flaxd-log "$lab/lnf-n1/flaxd.log" --cni-conf-dir "$lab/lnf-n1/net.d" \
+    > "$lab/bundle.out" 2>&1 && ok=1 || ok=0
+  out=$(cd "$lab/bundle-n1" 2>/dev/null && ls | tr '\n' ' ')
+  [ "$(echo "$out" | wc -w)" = 10 ] || ok=0
+  row "  bundle writes its 10 files" "$ok" "${out:-$(tail -1 "$lab/bundle.out")}"
+  if [ "$mode" != flow ]; then
+    out=$(linenctl lnf-n1 flows 2>&1) && ok=0 || ok=1
+    [[ "$out" == *"per-node mode: it programs no flows"* ]] || ok=0
+    row "  flows: none in per-node mode" "$ok" "$out"
+    return
+  fi
+  ok=1 why=""
+  for ns in "${nodes[@]}"; do
+    out=$(linenctl "$ns" flows 2>&1) || { ok=0; why="$why$ns: $(echo "$out" | tail -1); "; continue; }
+    why="$why$ns $(echo "$out" | tail -1 | cut -d: -f1), "
+  done
+  row "  flows: all installed, none extra" "$ok" "$why"
+  # one flow deleted by hand shows as missing until flaxd's next check (2 s) repairs it; linenctl
+  # takes about a second, so the deletion is repeated if the repair came first (at most 5 times)
+  for attempt in 1 2 3 4 5; do
+    ofctl lnf-n1 del-flows br0 --strict "table=20,priority=200,ip,nw_dst=10.244.2.0/24"
+    out=$(linenctl lnf-n1 flows --peer lnf-n2 2>&1) || true
+    if echo "$out" | grep -q '^missing    20    l3-forwarding    lnf-n2'; then seen=1; break; fi
+  done
+  start=$(date +%s%N)
+  until linenctl lnf-n1 flows > "$lab/flows-after.txt" 2>&1 || [ "$(ms_since "$start")" -gt 10000 ]; do :; done
+  if [ "$seen" = 1 ] && linenctl lnf-n1 flows >/dev/null 2>&1; then ok=1; else ok=0; fi
+  row "  a hand-deleted flow: missing, repaired" "$ok" "seen on attempt $attempt, repaired within $(ms_since "$start") ms"
+  out=$(linenctl lnf-n1 trace "${podip[lnf-n1-p1]}" "${podip[lnf-n2-p1]}" --proto tcp --dport 5201 2>&1) || true
+  echo "$out" > "$lab/trace.txt"
+  if [[ "$out" == *"verdict  tunnelled through vxlan0 to node lnf-n2 (10.99.0.12)"* ]] \
+    && [[ "$out" == *"l3-forwarding"* ]]; then ok=1; else ok=0; fi
+  row "  trace lnf-n1-p1 -> lnf-n2-p1" "$ok" "$(echo "$out" | grep '^verdict' || echo "$out" | tail -1)"
+}
+
 resilience() {
   echo
   arp_stays_local
@@ -366,6 +419,7 @@ case ${1:-run} in
     echo "flaxd lab, tunnel mode $mode"
     up
     table
+    linenctl_checks
     resilience
     throughput
     services

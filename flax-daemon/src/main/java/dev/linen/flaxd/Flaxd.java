@@ -62,6 +62,7 @@ public final class Flaxd implements AutoCloseable {
     private NodeReconciler reconciler;
     private volatile ReconcileLoop loop;
     private HealthServer http;
+    private Optional<dev.linen.flaxd.http.LocalApiServer> api = Optional.empty();
 
     /** {@code commands} run the node's iptables/ip/sysctl (on the host, or in a test's namespace). */
     public Flaxd(FlaxdConfig config, KubernetesClient client, Commands commands) {
@@ -97,6 +98,11 @@ public final class Flaxd implements AutoCloseable {
         readiness = new Readiness(watcher, reconciler, bridge, flowPlane);
         http = new HealthServer(config.http(), this::live, readiness, metrics);
         http.start();
+        if (config.api().isPresent()) {
+            LocalApi docs = new LocalApi(config, watcher, reconciler, bridge, flowPlane, readiness, () -> loop);
+            api = Optional.of(new dev.linen.flaxd.http.LocalApiServer(config.api().get(), docs.routes()));
+            api.get().start();
+        }
         watcher.start().whenComplete((ok, error) -> queue.add(NodeReconciler.FULL));
         openBridgeEarly();
         if (!watcher.awaitSynced(syncTimeout)) {
@@ -175,6 +181,11 @@ public final class Flaxd implements AutoCloseable {
         return http.port();
     }
 
+    /** The local API's socket, when it has one. */
+    public Optional<java.nio.file.Path> apiSocket() {
+        return api.map(dev.linen.flaxd.http.LocalApiServer::socket);
+    }
+
     /** Stops in reverse start order. Idempotent. */
     @Override
     public void close() {
@@ -185,6 +196,7 @@ public final class Flaxd implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
+        api.ifPresent(dev.linen.flaxd.http.LocalApiServer::close);
         if (http != null) {
             http.close();
         }

@@ -27,11 +27,19 @@ import java.util.OptionalLong;
  * @param openflow     where flaxd's OpenFlow controller listens in flow mode; loopback only
  *                     ({@code FLAXD_OPENFLOW}, 127.0.0.1:6653); the bridge connects to it. Port 0
  *                     picks a free port (tests)
+ * @param api          the local API's unix socket for linenctl ({@code FLAXD_API},
+ *                     {@value #DEFAULT_API}; {@code off}: none); absolute, its directory flaxd's alone
  */
 public record FlaxdConfig(String nodeName, String datapathType, OvsdbEndpoint ovsdb, TunnelSpec tunnels,
                           String clusterCidr, InetSocketAddress http, InetSocketAddress openflow,
-                          boolean httpAnyAddress, IptablesMode iptables) {
+                          boolean httpAnyAddress, IptablesMode iptables, java.util.Optional<java.nio.file.Path> api) {
+    public static final String DEFAULT_API = "/run/linen/flaxd/api.sock";
+
     public FlaxdConfig {
+        if (api.isPresent() && (!api.get().isAbsolute() || api.get().getParent() == null
+                || api.get().getParent().getParent() == null)) {
+            throw new IllegalArgumentException("FLAXD_API must be an absolute path in a directory of its own: " + api.get());
+        }
         if (nodeName == null || nodeName.isBlank()) {
             throw new IllegalArgumentException("NODE_NAME is not set");
         }
@@ -65,7 +73,12 @@ public record FlaxdConfig(String nodeName, String datapathType, OvsdbEndpoint ov
                 hostPort("FLAXD_HTTP", env.getOrDefault("FLAXD_HTTP", "127.0.0.1:9753")),
                 hostPort("FLAXD_OPENFLOW", env.getOrDefault("FLAXD_OPENFLOW", "127.0.0.1:6653")),
                 bool("FLAXD_HTTP_ALLOW_NON_LOOPBACK", env.getOrDefault("FLAXD_HTTP_ALLOW_NON_LOOPBACK", "false")),
-                IptablesMode.parse(env.getOrDefault("FLAXD_IPTABLES", "auto")));
+                IptablesMode.parse(env.getOrDefault("FLAXD_IPTABLES", "auto")),
+                api(env.getOrDefault("FLAXD_API", DEFAULT_API)));
+    }
+
+    private static java.util.Optional<java.nio.file.Path> api(String text) {
+        return text.equals("off") ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(text));
     }
 
     /** The cluster CIDR, required: a guessed one silently breaks every cluster that uses another. */

@@ -88,6 +88,14 @@ public final class NodeReconciler implements Consumer<Set<String>> {
         return selfProblem;
     }
 
+    /** The accepted peers as of the last reconcile, from any thread (kept by deltas: O(change) per batch). */
+    private volatile Map<String, Peer> peerView = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The accepted peers, by name, as of the last reconcile (any thread; a change may show in part). */
+    public List<Peer> peers() {
+        return new java.util.ArrayList<>(new java.util.TreeMap<>(peerView).values());
+    }
+
     /** True once a full reconcile of a complete Node list succeeded. */
     public boolean fullDone() {
         return fullDone;
@@ -188,6 +196,8 @@ public final class NodeReconciler implements Consumer<Set<String>> {
             }
         });
         if (!removed.isEmpty() || !added.isEmpty()) {
+            removed.forEach(p -> peerView.remove(p.name()));
+            added.forEach(p -> peerView.put(p.name(), p));
             tunnels.applyPeers(db, removed, added);
             flows.ifPresent(f -> f.peersChanged(db, local(), table::peers, removed, added));
             LOG.fine("peers changed: -" + removed.size() + " +" + added.size());
@@ -213,6 +223,9 @@ public final class NodeReconciler implements Consumer<Set<String>> {
         bridge.ensure(db);
         plumbing();
         List<Peer> peers = table.peers();
+        Map<String, Peer> view = new java.util.concurrent.ConcurrentHashMap<>();
+        peers.forEach(p -> view.put(p.name(), p));
+        peerView = view;
         int changes = tunnels.sync(db, peers);
         if (changes > 0) {
             LOG.info("tunnel ports changed: " + changes);

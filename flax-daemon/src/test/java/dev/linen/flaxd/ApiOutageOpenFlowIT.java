@@ -219,7 +219,7 @@ class ApiOutageOpenFlowIT {
         }
         int tunnel = Integer.parseInt(OVS.vsctl("get", "interface", "vxlan0", "ofport"));
         var local = new PipelineInput.Local(Ipv4Prefix.parse("10.244.1.0/24"), NodeNetwork.gatewayMac("10.244.1.0/24"));
-        return Pipeline.flows(new PipelineInput(tunnel, Optional.of(local), List.of(peers)), 1).stream()
+        return Pipeline.standard().flows(new PipelineInput(tunnel, Optional.of(local), List.of(peers)), 1).stream()
                 .map(Flow::toString).map(ApiOutageOpenFlowIT::withoutCookie)
                 .collect(Collectors.toCollection(TreeSet::new));
     }

@@ -33,6 +33,13 @@ class FlaxdConfigTest {
         assertEquals(9753, c.http().getPort());
         assertEquals(dev.linen.flaxd.node.IptablesMode.AUTO, c.iptables());
         assertEquals("tcp:127.0.0.1:6653", FlaxdConfig.controllerTarget(c.openflow()));
+        assertEquals(java.util.Optional.of(Path.of("/run/linen/flaxd/api.sock")), c.api());
+    }
+
+    @Test
+    void theLocalApiCanBeMovedOrTurnedOff() {
+        assertEquals(java.util.Optional.of(Path.of("/run/x/api.sock")), FlaxdConfig.fromEnv(env("FLAXD_API", "/run/x/api.sock")).api());
+        assertEquals(java.util.Optional.empty(), FlaxdConfig.fromEnv(env("FLAXD_API", "off")).api());
     }
 
     @Test
@@ -50,7 +57,8 @@ class FlaxdConfigTest {
         "FLAXD_BRIDGE,br/0", "FLAXD_HTTP,9753", "NODE_NAME,''",
         "FLAXD_OPENFLOW,0.0.0.0:6653", "FLAXD_OPENFLOW,10.99.0.11:6653", "FLAXD_OPENFLOW,6653",
         "FLAXD_CLUSTER_CIDR,''", "FLAXD_CLUSTER_CIDR,10.244.0.0/33", "FLAXD_HTTP,0.0.0.0:9753",
-        "FLAXD_HTTP,10.99.0.11:9753", "FLAXD_HTTP_ALLOW_NON_LOOPBACK,yes", "FLAXD_IPTABLES,iptables"})
+        "FLAXD_HTTP,10.99.0.11:9753", "FLAXD_HTTP_ALLOW_NON_LOOPBACK,yes", "FLAXD_IPTABLES,iptables",
+        "FLAXD_API,api.sock", "FLAXD_API,/api.sock"})
     void badSettingsAreRefused(String key, String value) {
         assertThrows(IllegalArgumentException.class, () -> FlaxdConfig.fromEnv(env(key, value)));
     }

@@ -115,7 +115,7 @@ class ForeignClientOpenFlowIT {
         int tunnel = Integer.parseInt(OVS.vsctl("get", "interface", "vxlan0", "ofport"));
         int round = Integer.parseInt(OVS.vsctl("get", "bridge", BR, "external_ids:linen-flow-round").replace("\"", ""));
         var local = new PipelineInput.Local(Ipv4Prefix.parse("10.244.1.0/24"), NodeNetwork.gatewayMac("10.244.1.0/24"));
-        return Pipeline.flows(new PipelineInput(tunnel, Optional.of(local), List.of(peers)), round).stream()
+        return Pipeline.standard().flows(new PipelineInput(tunnel, Optional.of(local), List.of(peers)), round).stream()
                 .map(Flow::toString).collect(Collectors.toCollection(TreeSet::new));
     }
 

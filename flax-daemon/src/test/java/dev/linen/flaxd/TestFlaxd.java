@@ -19,9 +19,16 @@ final class TestFlaxd {
     /** Starts a flaxd for {@code bridge} in {@code mode}, waiting at most {@code sync} for the Node list. */
     static Flaxd start(PrivateOvsExtension ovs, KubernetesClient client, String bridge, TunnelMode mode,
                        Duration sync) throws Exception {
+        return start(ovs, client, bridge, mode, sync, java.util.Optional.empty());
+    }
+
+    /** As above, with the local API on {@code api}. */
+    static Flaxd start(PrivateOvsExtension ovs, KubernetesClient client, String bridge, TunnelMode mode,
+                       Duration sync, java.util.Optional<java.nio.file.Path> api) throws Exception {
         FlaxdConfig config = new FlaxdConfig("node-1", "netdev", new OvsdbEndpoint.UnixSocket(ovs.socket()),
                 new TunnelSpec(bridge, mode, OptionalLong.empty(), 4789), "10.244.0.0/16",
-                new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0), false, IptablesMode.AUTO);
+                new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0), false, IptablesMode.AUTO,
+                api);
         Flaxd f = new Flaxd(config, client, Commands.inNetns(ovs.netns()));
         f.start(sync);
         return f;

@@ -201,7 +201,7 @@ public final class HealthServer implements AutoCloseable {
         }
     }
 
-    private static void write(OutputStream out, Response r) throws IOException {
+    static void write(OutputStream out, Response r) throws IOException {
         byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + r.status() + " " + reason(r.status()) + "\r\nContent-Type: " + r.type()
                 + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the HTTP server reads.
  */
 public final class Metrics {
-    private static final double[] BUCKETS = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5};
 
     private final AtomicLong peers = new AtomicLong();
     private final AtomicLong tunnelPorts = new AtomicLong();
@@ -34,9 +33,9 @@ public final class Metrics {
     private final AtomicLong informerWatching = new AtomicLong();
     private volatile java.util.Map<Rejection.Reason, Integer> rejected = java.util.Map.of();
     private volatile java.util.Map<Rejection.Reason, Long> rejectionsLogged = java.util.Map.of();
-    private final AtomicLongArray bucketCounts = new AtomicLongArray(BUCKETS.length);
-    private final AtomicLong latencyCount = new AtomicLong();
-    private final AtomicLong latencySumNanos = new AtomicLong();
+    private final Histogram reconcileLatency = new Histogram();
+    private final Histogram flowModLatency = new Histogram();
+    private volatile java.util.function.Supplier<java.util.Map<String, Long>> flowsByTable = java.util.Map::of;
 
     public void peers(int n) {
         peers.set(n);
@@ -89,14 +88,20 @@ public final class Metrics {
     /** One reconcile finished (or failed) after {@code nanos}. */
     public void reconciled(boolean ok, long nanos) {
         (ok ? reconcileOk : reconcileErrors).incrementAndGet();
-        latencyCount.incrementAndGet();
-        latencySumNanos.addAndGet(nanos);
-        double seconds = nanos / 1e9;
-        for (int i = 0; i < BUCKETS.length; i++) {
-            if (seconds <= BUCKETS[i]) {
-                bucketCounts.incrementAndGet(i);
-            }
-        }
+        reconcileLatency.observe(nanos);
+    }
+
+    /** One batch of flow mods was applied (sent, and its barrier answered) in {@code nanos}. */
+    public void flowModBatch(long nanos) {
+        flowModLatency.observe(nanos);
+    }
+
+    /**
+     * Where the flows per table come from: table name to count, every table of the pipeline
+     * present; asked on each scrape (so a change of peers costs nothing here). Thread-safe supplier.
+     */
+    public void flowsByTable(java.util.function.Supplier<java.util.Map<String, Long>> counts) {
+        flowsByTable = counts;
     }
 
     public long reconcileOk() {
@@ -135,14 +140,13 @@ public final class Metrics {
         sb.append("# HELP flaxd_reconcile_total Reconciles by result\n# TYPE flaxd_reconcile_total counter\n");
         sb.append("flaxd_reconcile_total{result=\"ok\"} ").append(reconcileOk.get()).append('\n');
         sb.append("flaxd_reconcile_total{result=\"error\"} ").append(reconcileErrors.get()).append('\n');
-        sb.append("# HELP flaxd_reconcile_seconds Time to reconcile\n# TYPE flaxd_reconcile_seconds histogram\n");
-        for (int i = 0; i < BUCKETS.length; i++) {
-            sb.append("flaxd_reconcile_seconds_bucket{le=\"").append(BUCKETS[i]).append("\"} ")
-                    .append(bucketCounts.get(i)).append('\n');
-        }
-        sb.append("flaxd_reconcile_seconds_bucket{le=\"+Inf\"} ").append(latencyCount.get()).append('\n');
-        sb.append("flaxd_reconcile_seconds_sum ").append(latencySumNanos.get() / 1e9).append('\n');
-        sb.append("flaxd_reconcile_seconds_count ").append(latencyCount.get()).append('\n');
+        reconcileLatency.render(sb, "flaxd_reconcile_seconds", "Time to reconcile");
+        flowModLatency.render(sb, "flaxd_flow_mod_seconds",
+                "Time to apply a batch of flow mods (sent, and its barrier answered)");
+        sb.append("# HELP flaxd_table_flows OpenFlow flows flaxd keeps on the bridge, by pipeline table\n")
+                .append("# TYPE flaxd_table_flows gauge\n");
+        flowsByTable.get().forEach((table, n) ->
+                sb.append("flaxd_table_flows{table=\"").append(table).append("\"} ").append(n).append('\n'));
         return sb.toString();
     }
 

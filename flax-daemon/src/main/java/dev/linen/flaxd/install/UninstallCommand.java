@@ -32,9 +32,11 @@ import java.util.logging.Logger;
  * the steps that failed are named together at the end.
  *
  * @param stateDir host-local's and linen's state directory ({@code FLAXD_CNI_STATE_DIR}; their defaults if unset)
+ * @param apiDir   the directory of flaxd's local API socket ({@code FLAXD_API}'s parent), when it has one
  */
 public record UninstallCommand(Path binDir, ConflistWriter conflist, NodeNetwork node, OvsdbEndpoint ovsdb,
-                               String ovsBridge, String linuxBridge, Commands commands, Optional<String> stateDir) {
+                               String ovsBridge, String linuxBridge, Commands commands, Optional<String> stateDir,
+                               Optional<Path> apiDir) {
     private static final Logger LOG = Logger.getLogger(UninstallCommand.class.getName());
     static final String OWNER_KEY = "linen-owner";
     static final String OWNER = "flaxd";
@@ -45,7 +47,7 @@ public record UninstallCommand(Path binDir, ConflistWriter conflist, NodeNetwork
                 config.clusterCidr(), linuxBridge);
         return new UninstallCommand(InstallCommand.fromEnv(env).binDir(), ConflistWriter.fromEnv(env, config), node,
                 config.ovsdb(), config.tunnels().bridge(), linuxBridge, commands,
-                Optional.ofNullable(env.get("FLAXD_CNI_STATE_DIR")));
+                Optional.ofNullable(env.get("FLAXD_CNI_STATE_DIR")), config.api().map(Path::getParent));
     }
 
     /** Removes it all; see the class comment. @throws IllegalStateException naming the steps that failed */
@@ -57,6 +59,11 @@ public record UninstallCommand(Path binDir, ConflistWriter conflist, NodeNetwork
         step(failed, "OVS bridge " + ovsBridge, this::removeOvsBridge);
         step(failed, "Linux bridge " + linuxBridge, this::removeLinuxBridge);
         step(failed, "CNI state", this::removeState);
+        step(failed, "flaxd's API directory", () -> {
+            if (apiDir.isPresent()) {
+                deleteTree(apiDir.get());
+            }
+        });
         if (!failed.isEmpty()) {
             throw new IllegalStateException("uninstall left something behind: " + String.join("; ", failed));
         }

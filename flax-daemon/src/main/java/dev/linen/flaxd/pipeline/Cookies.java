@@ -4,7 +4,8 @@ import dev.linen.ovs.flow.Cookie;
 
 /**
  * How flaxd's cookies are laid out, declared once: the top 16 bits are the round (a flaxd session's
- * number, kept in the bridge's external_ids), the next 8 the category of the flow. A round's flows
+ * number, kept in the bridge's external_ids), the next 8 the category of the flow: the number of the
+ * {@link Feature} that owns it, so a flow on the bridge names its feature. A round's flows
  * are deleted together with one cookie-masked delete.
  */
 public final class Cookies {
@@ -16,22 +17,18 @@ public final class Cookies {
     /** Round bits all zero: a flow flaxd did not install (and, as a mask, "every flow"). */
     public static final Cookie NO_ROUND = new Cookie(0);
 
-    /** What a flow is for (the second cookie field). */
-    public enum Category {
-        CLASSIFIER(1), ARP_RESPONDER(2), L3_FORWARDING(3), TUNNEL_INGRESS(4), TABLE_MISS(5);
-
-        private final int code;
-
-        Category(int code) {
-            this.code = code;
-        }
-    }
+    /** Categories are 1..255, one per feature in pipeline order ({@link Pipeline#build}). */
+    public static final int MAX_CATEGORY = 0xff;
 
     private Cookies() {
     }
 
-    public static Cookie of(int round, Category category) {
-        return new Cookie(round(round).value() | ((long) category.code << CATEGORY_SHIFT));
+    /** The cookie of a flow of feature number {@code category} (1..255) in {@code round}. */
+    public static Cookie of(int round, int category) {
+        if (category < 1 || category > MAX_CATEGORY) {
+            throw new IllegalArgumentException("cookie category out of range 1.." + MAX_CATEGORY + ": " + category);
+        }
+        return new Cookie(round(round).value() | ((long) category << CATEGORY_SHIFT));
     }
 
     /** The cookie bits of a round alone, to delete it with {@link #ROUND_MASK}. */
@@ -44,6 +41,11 @@ public final class Cookies {
 
     public static int roundOf(Cookie cookie) {
         return (int) (cookie.value() >>> ROUND_SHIFT);
+    }
+
+    /** The category field (0 for a cookie flaxd did not write). */
+    public static int categoryOf(Cookie cookie) {
+        return (int) (cookie.value() >>> CATEGORY_SHIFT) & MAX_CATEGORY;
     }
 
     /** The round after {@code round}, wrapping past 65535 to 1. */

@@ -38,7 +38,8 @@ public final class FlowPlane implements AutoCloseable {
      */
     public static FlowPlane start(InetSocketAddress address, BridgeSpec bridge, Runnable wake, Metrics metrics,
                                   java.util.function.Supplier<Optional<OvsDatabase>> ovsdb) {
-        FlowProgrammer programmer = new FlowProgrammer(bridge, wake);
+        FlowProgrammer programmer = new FlowProgrammer(bridge, Pipeline.standard(), wake, metrics::flowModBatch);
+        metrics.flowsByTable(programmer::flowsByTable);
         OpenFlowController controller = OpenFlowControllers.listen(ControllerSpec.on(address, () -> ovsdb.get()
                 .map(db -> db.datapathId(bridge.name())).orElse(java.util.OptionalLong.empty())), programmer);
         return new FlowPlane(controller, programmer, metrics);
@@ -104,6 +105,21 @@ public final class FlowPlane implements AutoCloseable {
     /** Where the controller listens (with the bound port). */
     public InetSocketAddress address() {
         return controller.address();
+    }
+
+    /** The pipeline this plane programs. */
+    public Pipeline pipeline() {
+        return Pipeline.standard();
+    }
+
+    /** What is programmed now (round and flows); see {@link FlowProgrammer#programmed()}. Thread-safe. */
+    public FlowProgrammer.Programmed programmed() {
+        return programmer.programmed();
+    }
+
+    /** True while the bridge is connected to the controller. Thread-safe. */
+    public boolean switchConnected() {
+        return programmer.switchConnected();
     }
 
     /** True once a full round of flows is on the bridge. */

@@ -1,6 +1,7 @@
 package dev.linen.flaxd.pipeline;
 
 import dev.linen.flaxd.cluster.Peer;
+import dev.linen.flaxd.pipeline.Pipeline.OwnedFlow;
 import dev.linen.ovs.db.BridgeSpec;
 import dev.linen.ovs.db.OvsDatabase;
 import dev.linen.ovs.flow.Flow;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -33,16 +35,24 @@ public final class FlowProgrammer implements SwitchListener {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final BridgeSpec bridge;
+    private final Pipeline pipeline;
     private final Runnable wake;
+    private final java.util.function.LongConsumer applied;
     private volatile FlowSwitch connected;
     private FlowSwitch programmed;
-    private int round;
-    private Map<String, Flow> installed = Map.of();
+    private volatile int round;
+    /** Written on the reconcile thread only; read by any (a concurrent map, replaced whole per round). */
+    private volatile Map<String, OwnedFlow> installed = new ConcurrentHashMap<>();
     private volatile int roundsCompleted;
 
-    /** {@code bridge} names the bridge (name, datapath type); {@code wake} asks for a reconcile. */
-    public FlowProgrammer(BridgeSpec bridge, Runnable wake) {
+    /**
+     * {@code bridge} names the bridge (name, datapath type); {@code wake} asks for a reconcile;
+     * {@code applied} is told how long each batch of flow mods took (with its barrier).
+     */
+    public FlowProgrammer(BridgeSpec bridge, Pipeline pipeline, Runnable wake, java.util.function.LongConsumer applied) {
+        this.applied = applied;
         this.bridge = BridgeSpec.of(bridge.name(), bridge.datapathType());
+        this.pipeline = pipeline;
         this.wake = wake;
     }
 
@@ -72,6 +82,22 @@ public final class FlowProgrammer implements SwitchListener {
 
     public int flows() {
         return installed.size();
+    }
+
+    /**
+     * What flaxd has programmed and expects on the bridge: the round (0 before the first) and its
+     * flows, each with its peer. A snapshot, safe to call from any thread; during a change of peers
+     * it may show part of the change.
+     */
+    public Programmed programmed() {
+        return new Programmed(round, List.copyOf(installed.values()));
+    }
+
+    /** A snapshot of {@link #programmed()}. */
+    public record Programmed(int round, List<OwnedFlow> flows) {
+        public Programmed {
+            flows = List.copyOf(flows);
+        }
     }
 
     public long messagesSent() {
@@ -116,21 +142,21 @@ public final class FlowProgrammer implements SwitchListener {
         if (sw != programmed) {
             return sync(db, whole.get());
         }
-        Map<String, Flow> want = new LinkedHashMap<>();
+        Map<String, OwnedFlow> want = new LinkedHashMap<>();
         for (Peer p : added) {
-            Pipeline.peerFlows(p, tunnelPort, round).forEach(f -> want.put(f.key(), f));
+            pipeline.peerFlows(p, tunnelPort, round).forEach(f -> want.put(f.flow().key(), f));
         }
         List<FlowMod> mods = new ArrayList<>();
         for (Peer p : removed) {
-            for (Flow f : Pipeline.peerFlows(p, tunnelPort, round)) {
-                if (!want.containsKey(f.key()) && installed.containsKey(f.key())) {
-                    mods.add(new FlowMod.DeleteStrict(f));
+            for (OwnedFlow f : pipeline.peerFlows(p, tunnelPort, round)) {
+                if (!want.containsKey(f.flow().key()) && installed.containsKey(f.flow().key())) {
+                    mods.add(new FlowMod.DeleteStrict(f.flow()));
                 }
             }
         }
-        for (Flow f : want.values()) {
-            if (!f.equals(installed.get(f.key()))) {
-                mods.add(new FlowMod.Add(f));
+        for (OwnedFlow f : want.values()) {
+            if (!f.equals(installed.get(f.flow().key()))) {
+                mods.add(new FlowMod.Add(f.flow()));
             }
         }
         return send(sw, mods, () -> {
@@ -160,6 +186,23 @@ public final class FlowProgrammer implements SwitchListener {
         }
     }
 
+    /** One batch and its barrier, timed. */
+    private void apply(FlowSwitch sw, List<FlowMod> mods) {
+        long start = System.nanoTime();
+        sw.apply(mods, TIMEOUT);
+        applied.accept(System.nanoTime() - start);
+    }
+
+    /** Flows programmed per table of the pipeline (by name, every table present). Thread-safe. */
+    public Map<String, Long> flowsByTable() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        pipeline.tables().forEach(t -> out.put(t.table().name(), 0L));
+        for (OwnedFlow f : installed.values()) {
+            pipeline.table(f.flow().table()).ifPresent(t -> out.merge(t.table().name(), 1L, Long::sum));
+        }
+        return out;
+    }
+
     private static String modKey(FlowMod m) {
         return switch (m) {
             case FlowMod.Add a -> a.flow().key();
@@ -174,7 +217,7 @@ public final class FlowProgrammer implements SwitchListener {
             return 0;
         }
         try {
-            sw.apply(mods, TIMEOUT);
+            apply(sw, mods);
         } catch (RuntimeException e) {
             programmed = null;
             throw e;
@@ -197,17 +240,17 @@ public final class FlowProgrammer implements SwitchListener {
         List<Integer> all = new ArrayList<>(live);
         all.add(next);
         writeRounds(db, next, all);
-        Map<String, Flow> want = byKey(Pipeline.flows(input, next));
+        Map<String, OwnedFlow> want = byKey(pipeline.owned(input, next));
         List<FlowMod> mods = new ArrayList<>();
-        want.values().forEach(f -> mods.add(new FlowMod.Add(f)));
-        sw.apply(mods, TIMEOUT);
+        want.values().forEach(f -> mods.add(new FlowMod.Add(f.flow())));
+        apply(sw, mods);
         List<FlowMod> deletes = new ArrayList<>();
         live.forEach(r -> deletes.add(new FlowMod.DeleteByCookie(Cookies.round(r), Cookies.ROUND_MASK)));
         deletes.add(new FlowMod.DeleteByCookie(Cookies.NO_ROUND, Cookies.ROUND_MASK));
-        sw.apply(deletes, TIMEOUT);
+        apply(sw, deletes);
         writeRounds(db, next, List.of(next));
         round = next;
-        installed = want;
+        installed = new ConcurrentHashMap<>(want);
         programmed = sw;
         roundsCompleted++;
         LOG.info("flow round " + next + " installed on " + sw.datapathId() + ": " + want.size()
@@ -234,23 +277,23 @@ public final class FlowProgrammer implements SwitchListener {
     }
 
     private int sendDifferences(FlowSwitch sw, PipelineInput input) {
-        Map<String, Flow> want = byKey(Pipeline.flows(input, round));
+        Map<String, OwnedFlow> want = byKey(pipeline.owned(input, round));
         List<FlowMod> mods = new ArrayList<>();
-        for (Flow f : want.values()) {
-            if (!f.equals(installed.get(f.key()))) {
-                mods.add(new FlowMod.Add(f));
+        for (OwnedFlow f : want.values()) {
+            if (!f.equals(installed.get(f.flow().key()))) {
+                mods.add(new FlowMod.Add(f.flow()));
             }
         }
-        for (Map.Entry<String, Flow> e : installed.entrySet()) {
+        for (Map.Entry<String, OwnedFlow> e : installed.entrySet()) {
             if (!want.containsKey(e.getKey())) {
-                mods.add(new FlowMod.DeleteStrict(e.getValue()));
+                mods.add(new FlowMod.DeleteStrict(e.getValue().flow()));
             }
         }
         if (!mods.isEmpty()) {
-            sw.apply(mods, TIMEOUT);
+            apply(sw, mods);
             LOG.info("flows changed: " + mods.size());
         }
-        installed = want;
+        installed = new ConcurrentHashMap<>(want);
         return mods.size();
     }
 
@@ -279,10 +322,10 @@ public final class FlowProgrammer implements SwitchListener {
         return out;
     }
 
-    private static Map<String, Flow> byKey(List<Flow> flows) {
-        Map<String, Flow> out = new LinkedHashMap<>();
-        for (Flow f : flows) {
-            out.put(f.key(), f);
+    private static Map<String, OwnedFlow> byKey(List<OwnedFlow> flows) {
+        Map<String, OwnedFlow> out = new LinkedHashMap<>();
+        for (OwnedFlow f : flows) {
+            out.put(f.flow().key(), f);
         }
         return out;
     }

@@ -1,89 +1,182 @@
 package dev.linen.flaxd.pipeline;
 
 import dev.linen.flaxd.cluster.Peer;
-import dev.linen.flaxd.pipeline.Cookies.Category;
 import dev.linen.ovs.flow.Action;
-import dev.linen.ovs.flow.Action.Field;
+import dev.linen.ovs.flow.Cookie;
 import dev.linen.ovs.flow.Flow;
-import dev.linen.ovs.flow.Ipv4Prefix;
-import dev.linen.ovs.flow.MacAddress;
-import dev.linen.ovs.flow.Match;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The flow-mode pipeline as a pure function from {@link PipelineInput} to flows (see {@link Table}).
- * Remote pod ranges are reached through one {@code remote_ip=flow} port: the node's kernel routes
- * the cluster range to its Linux bridge; OVS answers the ARP for a remote pod with {@link #VIRTUAL_MAC}
- * and tunnels the IP packet to the peer that owns the range. Nothing else enters the tunnel, so no
- * broadcast ever leaves the node.
+ * The flow-mode pipeline, built once from its {@link Feature}s: tables numbered in stage order, ten
+ * apart (0, 10, 20, ...), cookie categories numbered in feature order (1, 2, ...); then a pure
+ * function from {@link PipelineInput} to flows. Every table gets its table-miss flow (priority 0,
+ * the owning feature's cookie). Immutable and thread-safe.
  */
 public final class Pipeline {
-    /** The MAC every remote pod is answered with (locally administered, never a real NIC's). */
-    public static final MacAddress VIRTUAL_MAC = MacAddress.parse("0e:4c:4e:00:00:01");
-    static final int PRIORITY_HIGH = 200;
-    static final int ARP_REQUEST = 1;
-    static final int ARP_REPLY = 2;
+    /** Table numbers are this far apart, leaving room for tables added between two. */
+    static final int TABLE_STRIDE = 10;
+    private static final Pipeline STANDARD = build(Features.STANDARD);
 
-    private Pipeline() {
+    /** A table with the number the build gave it and the feature that owns it. */
+    public record NumberedTable(int number, Table table, String feature) {
+    }
+
+    /** A desired flow and the peer it is for (empty: a flow that does not depend on any peer). */
+    public record OwnedFlow(Flow flow, Optional<String> peer) {
+    }
+
+    private final List<Feature> features;
+    private final List<NumberedTable> tables;
+    private final Map<String, NumberedTable> byName = new HashMap<>();
+    private final Map<Integer, NumberedTable> byNumber = new HashMap<>();
+    private final Map<String, Integer> categories = new LinkedHashMap<>();
+
+    private Pipeline(List<Feature> features, List<NumberedTable> tables) {
+        this.features = List.copyOf(features);
+        this.tables = List.copyOf(tables);
+        for (NumberedTable t : tables) {
+            byName.put(t.table().name(), t);
+            byNumber.put(t.number(), t);
+        }
+        for (Feature f : features) {
+            categories.put(f.name(), categories.size() + 1);
+        }
+    }
+
+    /** flaxd's pipeline ({@link Features#STANDARD}). */
+    public static Pipeline standard() {
+        return STANDARD;
+    }
+
+    /**
+     * Numbers the features' tables and checks the declaration: unique feature and table names, at
+     * most 255 features and 25 tables, every miss that continues naming a later table.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static Pipeline build(List<Feature> features) {
+        if (features.isEmpty() || features.size() > Cookies.MAX_CATEGORY) {
+            throw new IllegalArgumentException("a pipeline has 1.." + Cookies.MAX_CATEGORY + " features: " + features.size());
+        }
+        record Owned(Table table, String feature) {
+        }
+        List<Owned> owned = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Feature f : features) {
+            if (!names.add("feature " + f.name())) {
+                throw new IllegalArgumentException("two features named " + f.name());
+            }
+            for (Table t : f.tables()) {
+                if (!names.add("table " + t.name())) {
+                    throw new IllegalArgumentException("two tables named " + t.name());
+                }
+                owned.add(new Owned(t, f.name()));
+            }
+        }
+        owned.sort(Comparator.comparing(o -> o.table().stage()));
+        if ((owned.size() - 1) * TABLE_STRIDE > 254) {
+            throw new IllegalArgumentException("too many tables: " + owned.size());
+        }
+        List<NumberedTable> numbered = new ArrayList<>();
+        for (int i = 0; i < owned.size(); i++) {
+            numbered.add(new NumberedTable(i * TABLE_STRIDE, owned.get(i).table(), owned.get(i).feature()));
+        }
+        Pipeline p = new Pipeline(features, numbered);
+        for (NumberedTable t : numbered) {
+            if (t.table().miss() instanceof Table.Miss.Continue c
+                    && (!p.byName.containsKey(c.table()) || p.byName.get(c.table()).number() <= t.number())) {
+                throw new IllegalArgumentException("table " + t.table().name() + " continues to " + c.table()
+                        + ", which is not a later table");
+            }
+        }
+        return p;
+    }
+
+    /** The tables in number order. */
+    public List<NumberedTable> tables() {
+        return tables;
+    }
+
+    public List<Feature> features() {
+        return features;
+    }
+
+    /** @throws IllegalArgumentException for a name the pipeline has no table for */
+    public int tableNumber(String name) {
+        NumberedTable t = byName.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no table named " + name);
+        }
+        return t.number();
+    }
+
+    public Optional<NumberedTable> table(int number) {
+        return Optional.ofNullable(byNumber.get(number));
+    }
+
+    /** @throws IllegalArgumentException for a name the pipeline has no feature for */
+    public int category(String feature) {
+        Integer c = categories.get(feature);
+        if (c == null) {
+            throw new IllegalArgumentException("no feature named " + feature);
+        }
+        return c;
+    }
+
+    /** The feature a flaxd cookie names (empty for a cookie flaxd did not write). */
+    public Optional<String> featureOf(Cookie cookie) {
+        int c = Cookies.categoryOf(cookie);
+        return Cookies.roundOf(cookie) == 0 || c < 1 || c > features.size()
+                ? Optional.empty() : Optional.of(features.get(c - 1).name());
     }
 
     /** Every flow the bridge should have in this round; a flow's identity is {@link Flow#key()}. */
-    public static List<Flow> flows(PipelineInput in, int round) {
-        List<Flow> out = baseFlows(in, round);
+    public List<Flow> flows(PipelineInput in, int round) {
+        return owned(in, round).stream().map(OwnedFlow::flow).toList();
+    }
+
+    /** {@link #flows}, each with the peer it is for. */
+    public List<OwnedFlow> owned(PipelineInput in, int round) {
+        List<OwnedFlow> out = new ArrayList<>();
+        baseFlows(in, round).forEach(f -> out.add(new OwnedFlow(f, Optional.empty())));
         for (Peer p : in.peers()) {
             out.addAll(peerFlows(p, in.tunnelPort(), round));
         }
         return out;
     }
 
-    /** The flows that do not depend on any peer: table misses, classifier, tunnel ingress. */
-    public static List<Flow> baseFlows(PipelineInput in, int round) {
+    /** The flows that do not depend on any peer: every table's miss, then each feature's base flows. */
+    public List<Flow> baseFlows(PipelineInput in, int round) {
         List<Flow> out = new ArrayList<>();
-        for (Table t : Table.values()) {
-            out.add(new Flow(t.id(), 0, Cookies.of(round, Category.TABLE_MISS), List.of(), t.missActions()));
+        for (NumberedTable t : tables) {
+            out.add(new Flow(t.number(), 0, Cookies.of(round, category(t.feature())), List.of(), missActions(t.table())));
         }
-        out.add(new Flow(Table.CLASSIFIER.id(), PRIORITY_HIGH, Cookies.of(round, Category.CLASSIFIER),
-                List.of(new Match.InPort(in.tunnelPort())), List.of(new Action.GotoTable(Table.TUNNEL_INGRESS.id()))));
-        out.add(new Flow(Table.CLASSIFIER.id(), PRIORITY_HIGH, Cookies.of(round, Category.CLASSIFIER),
-                List.of(new Match.InPortLocal()), List.of(new Action.GotoTable(Table.ARP_RESPONDER.id()))));
-        in.local().ifPresent(l -> out.add(new Flow(Table.TUNNEL_INGRESS.id(), PRIORITY_HIGH,
-                Cookies.of(round, Category.TUNNEL_INGRESS),
-                List.of(new Match.Ip(), new Match.IpDst(l.podCidr())),
-                List.of(new Action.SetEth(Action.EthField.DST, l.gatewayMac()), new Action.OutputLocal()))));
-        return out;
-    }
-
-    /** One peer's flows: the ARP reply and the tunnel route for each of its IPv4 pod ranges. */
-    public static List<Flow> peerFlows(Peer p, int tunnelPort, int round) {
-        List<Flow> out = new ArrayList<>();
-        Ipv4Prefix remote = p.tunnelIp();
-        for (Ipv4Prefix cidr : p.ipv4PodCidrs()) {
-            out.add(arpReply(cidr, round));
-            out.add(toPeer(cidr, remote, tunnelPort, round));
+        for (Feature f : features) {
+            out.addAll(f.baseFlows(new FlowScope(this, f, round, in.tunnelPort()), in.local()));
         }
         return out;
     }
 
-    /** Turns the request into a reply from {@link #VIRTUAL_MAC} for the asked address, sent back out. */
-    private static Flow arpReply(Ipv4Prefix cidr, int round) {
-        return new Flow(Table.ARP_RESPONDER.id(), PRIORITY_HIGH, Cookies.of(round, Category.ARP_RESPONDER),
-                List.of(new Match.Arp(), new Match.ArpOp(ARP_REQUEST), new Match.ArpTpa(cidr)),
-                List.of(new Action.Move(Field.ETH_SRC, Field.ETH_DST),
-                        new Action.SetEth(Action.EthField.SRC, VIRTUAL_MAC),
-                        new Action.SetArpOp(ARP_REPLY),
-                        new Action.Move(Field.ARP_SHA, Field.ARP_THA),
-                        new Action.SetArpSha(VIRTUAL_MAC),
-                        new Action.Move(Field.ARP_TPA, Field.REG0),
-                        new Action.Move(Field.ARP_SPA, Field.ARP_TPA),
-                        new Action.Move(Field.REG0, Field.ARP_SPA),
-                        new Action.OutputInPort()));
+    /** One peer's flows, feature by feature. */
+    public List<OwnedFlow> peerFlows(Peer p, int tunnelPort, int round) {
+        List<OwnedFlow> out = new ArrayList<>();
+        Optional<String> peer = Optional.of(p.name());
+        for (Feature f : features) {
+            f.peerFlows(new FlowScope(this, f, round, tunnelPort), p).forEach(fl -> out.add(new OwnedFlow(fl, peer)));
+        }
+        return out;
     }
 
-    private static Flow toPeer(Ipv4Prefix cidr, Ipv4Prefix remote, int tunnelPort, int round) {
-        return new Flow(Table.L3_FORWARDING.id(), PRIORITY_HIGH, Cookies.of(round, Category.L3_FORWARDING),
-                List.of(new Match.Ip(), new Match.IpDst(cidr)),
-                List.of(new Action.SetEth(Action.EthField.SRC, VIRTUAL_MAC), new Action.SetTunDst(remote),
-                        new Action.Output(tunnelPort)));
+    private List<Action> missActions(Table t) {
+        return switch (t.miss()) {
+            case Table.Miss.Drop d -> List.of(new Action.Drop());
+            case Table.Miss.Continue c -> List.of(new Action.GotoTable(tableNumber(c.table())));
+        };
     }
 }

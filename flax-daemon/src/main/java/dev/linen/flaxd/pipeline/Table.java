@@ -1,37 +1,56 @@
 package dev.linen.flaxd.pipeline;
 
-import dev.linen.ovs.flow.Action;
-import java.util.List;
-import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * The flow-mode pipeline's tables, declared once: number, purpose and what a packet that matches
- * no flow of the table gets (the table-miss flow at priority 0).
+ * A table of the flow-mode pipeline as a {@link Feature} declares it: a name, the stage it belongs
+ * to and what a packet that matches none of its flows gets (the table-miss flow at priority 0). Its
+ * OpenFlow number is not declared: {@link Pipeline#build} assigns it from the stage order.
+ *
+ * @param name  unique in the pipeline, lower case and dashes (it names the table in linenctl and metrics)
+ * @param stage where in the packet's walk the table sits
+ * @param miss  the table-miss action
  */
-public enum Table {
-    /** Where a packet came from: the tunnel, or the node's Linux bridge (the OVS bridge's LOCAL port). */
-    CLASSIFIER(0, Optional.empty()),
-    /** ARP requests for a peer's pod range are answered here, inside OVS; others go on. */
-    ARP_RESPONDER(10, Optional.of(20)),
-    /** IP to a peer's pod range leaves through the tunnel with that peer as destination. */
-    L3_FORWARDING(20, Optional.empty()),
-    /** IP from the tunnel to this node's pod range goes to the node's gateway. */
-    TUNNEL_INGRESS(30, Optional.empty());
+public record Table(String name, Stage stage, Miss miss) {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
 
-    private final int id;
-    private final Optional<Integer> missGoto;
-
-    Table(int id, Optional<Integer> missGoto) {
-        this.id = id;
-        this.missGoto = missGoto;
+    public Table {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("table name must be lower case letters, digits and dashes: " + name);
+        }
+        if (stage == null || miss == null) {
+            throw new IllegalArgumentException("table " + name + " needs a stage and a miss action");
+        }
     }
 
-    public int id() {
-        return id;
+    /**
+     * The order of a packet's walk. Tables are numbered in this order (then in feature order within a
+     * stage), ten apart, so a goto always goes forward as OpenFlow requires.
+     */
+    public enum Stage {
+        /** Where the packet came from. */
+        CLASSIFY,
+        /** Answered inside OVS (ARP). */
+        RESPOND,
+        /** Sent on towards another node. */
+        FORWARD,
+        /** Delivered to this node. */
+        DELIVER
     }
 
-    /** The table-miss actions: continue in the next table, or drop. */
-    List<Action> missActions() {
-        return missGoto.<List<Action>>map(t -> List.of(new Action.GotoTable(t))).orElse(List.of(new Action.Drop()));
+    /** What a table does with a packet none of its flows matches. */
+    public sealed interface Miss {
+        /** Dropped. */
+        record Drop() implements Miss {
+        }
+
+        /** Goes on in the named table, which must come later in the pipeline. */
+        record Continue(String table) implements Miss {
+            public Continue {
+                if (table == null || table.isBlank()) {
+                    throw new IllegalArgumentException("a miss that continues needs a table name");
+                }
+            }
+        }
     }
 }

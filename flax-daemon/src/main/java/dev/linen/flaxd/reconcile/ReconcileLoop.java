@@ -60,6 +60,7 @@ public final class ReconcileLoop implements AutoCloseable {
             successes.incrementAndGet();
         } catch (RuntimeException e) {
             failures.incrementAndGet();
+            lastFailure = java.util.Optional.of(new Failure(java.time.Instant.now(), String.valueOf(e)));
             Duration delay = Duration.ZERO;
             for (String key : batch) {
                 delay = queue.retry(key);
@@ -67,6 +68,17 @@ public final class ReconcileLoop implements AutoCloseable {
             String what = batch.size() == 1 ? batch.iterator().next() : batch.size() + " keys";
             LOG.log(Level.WARNING, "reconcile of " + what + " failed, retrying in " + delay.toMillis() + " ms: " + e);
         }
+    }
+
+    /** A failed reconcile: when, and its exception. */
+    public record Failure(java.time.Instant at, String error) {
+    }
+
+    private volatile java.util.Optional<Failure> lastFailure = java.util.Optional.empty();
+
+    /** The last failed reconcile (any thread). */
+    public java.util.Optional<Failure> lastFailure() {
+        return lastFailure;
     }
 
     public boolean isAlive() {

@@ -43,8 +43,10 @@ class UninstallCommandTest {
         conf.ensure(new Peer("n1", List.of("10.244.1.0/24"), "127.0.0.1"));
         Files.createDirectories(dir.resolve("state/ipam/linen"));
         Files.createDirectories(dir.resolve("state/ipam/other"));
+        Files.createDirectories(dir.resolve("state/flaxd"));
+        Files.writeString(dir.resolve("state/flaxd/api.sock"), "a socket a killed flaxd left");
         UninstallCommand uninstall = new UninstallCommand(bin, conf, net, new OvsdbEndpoint.UnixSocket(NODE.socket()),
-                "bru0", "kbrt", cmd, Optional.of(dir.resolve("state").toString()));
+                "bru0", "kbrt", cmd, Optional.of(dir.resolve("state").toString()), Optional.of(dir.resolve("state/flaxd")));
 
         uninstall.run();
         uninstall.run();
@@ -60,6 +62,7 @@ class UninstallCommandTest {
         assertFalse(cmd.run("ip", "link", "show", "dev", "kbrt").ok());
         assertFalse(Files.exists(dir.resolve("state/ipam/linen")));
         assertTrue(Files.exists(dir.resolve("state/ipam/other")));
+        assertFalse(Files.exists(dir.resolve("state/flaxd")), "flaxd's API directory goes");
     }
 
     @Test
@@ -72,7 +75,7 @@ class UninstallCommandTest {
             UninstallCommand u = new UninstallCommand(dir.resolve("bin"),
                     new ConflistWriter(dir.resolve("net.d"), "bru2", "netdev", NODE.socket().toString(), Optional.empty()),
                     new NodeNetwork(cmd, NFT, "10.244.0.0/16", "kbru"), new OvsdbEndpoint.UnixSocket(NODE.socket()),
-                    "bru2", "kbru", cmd, Optional.of(dir.resolve("state").toString()));
+                    "bru2", "kbru", cmd, Optional.of(dir.resolve("state").toString()), Optional.empty());
             IllegalStateException e = assertThrows(IllegalStateException.class, u::run);
             assertTrue(e.getMessage().contains("kbru still has ports"), e.getMessage());
             assertTrue(cmd.run("ip", "link", "show", "dev", "kbru").ok());

@@ -1,0 +1,86 @@
+package dev.linen.flaxd.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LocalApiServerTest {
+    private Path tmp;
+
+    @BeforeEach
+    void dir() throws IOException {
+        tmp = Files.createTempDirectory("lnapi-test-");
+    }
+
+    @AfterEach
+    void clean() throws IOException {
+        try (var all = Files.walk(tmp)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    static String get(Path socket, String path) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ch.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+            return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void servesJsonOnASocketOnlyItsOwnerCanReach() throws IOException {
+        Path socket = tmp.resolve("api/api.sock");
+        try (LocalApiServer s = new LocalApiServer(socket, Map.of("/v1/x", () -> "{\"a\":1}"))) {
+            s.start();
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+            String ok = get(socket, "/v1/x");
+            assertTrue(ok.startsWith("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"), ok);
+            assertTrue(ok.endsWith("\r\n\r\n{\"a\":1}\n"), ok);
+            String missing = get(socket, "/v1/nope");
+            assertTrue(missing.startsWith("HTTP/1.1 404 ") && missing.endsWith("not found: /v1/nope (paths: /v1/x)\n"), missing);
+        }
+        assertFalse(Files.exists(socket), "close removes the socket");
+    }
+
+    @Test
+    void aStaleSocketIsReplacedButNothingElse() throws IOException {
+        Path socket = tmp.resolve("api/api.sock");
+        new LocalApiServer(socket, Map.of()).close();
+        try (LocalApiServer first = new LocalApiServer(socket, Map.of())) {
+            // a second flaxd after a crash finds the first one's socket file
+            new LocalApiServer(socket, Map.of()).close();
+        }
+        Files.writeString(socket, "not a socket");
+        IOException e = assertThrows(IOException.class, () -> new LocalApiServer(socket, Map.of()));
+        assertEquals(socket + " exists and is not a socket: refusing to replace it", e.getMessage());
+        assertEquals("not a socket", Files.readString(socket), "left as it was");
+    }
+
+    @Test
+    void aSymlinkedDirectoryIsRefused() throws IOException {
+        Path real = Files.createDirectory(tmp.resolve("real"));
+        Files.createSymbolicLink(tmp.resolve("link"), real);
+        IOException e = assertThrows(IOException.class, () -> new LocalApiServer(tmp.resolve("link/api.sock"), Map.of()));
+        assertTrue(e.getMessage().contains("is not a directory (a symlink is refused)"), e.getMessage());
+        try (var l = Files.list(real)) {
+            assertEquals(0, l.count(), "nothing made through the link");
+        }
+    }
+}
