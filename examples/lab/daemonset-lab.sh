@@ -300,8 +300,19 @@ linenctl_checks() {
   printf '%-34s %s\n' "linenctl flows on lnd-n1" "$ok ($(echo "$out" | tail -1))"
 }
 
+# The image's flaxd runs on its AOT cache (trained in the image by image/build): its JVM has the
+# cache mapped. Pid 1 of the flaxd container is that JVM (the launcher execs it).
+aot_cache_in_use() {
+  local pid ok
+  pid=$(podman inspect --format '{{.State.Pid}}' linen-lnd-n1-flaxd 2>/dev/null) || pid=""
+  if [ -n "$pid" ] && grep -q '/opt/flaxd/target/flaxd.aot' "/proc/$pid/maps" 2>/dev/null; then ok=ok
+  else ok="FAIL (not mapped by pid ${pid:-none})"; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "flaxd runs on its AOT cache" "$ok"
+}
+
 checks() {
   echo
+  aot_cache_in_use
   linenctl_checks
   arp_stays_local
   under_ping "kill -9 flaxd container + restart" kill_flaxd_container
