@@ -121,15 +121,15 @@ public final class Flaxd implements AutoCloseable {
     }
 
     /**
-     * Opens the OVSDB session and ensures the bridge while the first Node list is still being read
-     * (on the starting thread, before the loop that owns {@link #bridge} runs): neither depends on
-     * the Node view, and in flow mode the switch connects and is admitted meanwhile, so the first
-     * round of flows goes out as soon as the list is in. Changes at most the bridge row (never a
-     * port or a flow). A failure is logged; the loop retries it.
+     * Opens the OVSDB session while the first Node list is still being read (on the starting
+     * thread, before the loop that owns {@link #bridge} runs), so that in flow mode the switch is
+     * connected and admitted when the list is in. Creates a missing bridge; changes nothing of an
+     * existing one (see {@link BridgeReconciler#openBeforeSync}). A failure is logged; the loop
+     * retries it.
      */
     private void openBridgeEarly() {
         try {
-            bridge.session();
+            bridge.openBeforeSync();
         } catch (RuntimeException e) {
             LOG.info("OVSDB not reachable yet (the reconcile loop retries): " + e.getMessage());
         }

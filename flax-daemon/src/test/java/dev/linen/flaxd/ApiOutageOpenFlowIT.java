@@ -85,6 +85,34 @@ class ApiOutageOpenFlowIT {
         assertEquals(Set.of("vxif10_99_0_12", "vxif10_99_0_13", "vxif10_99_0_14"), kept(TunnelMode.PER_NODE));
     }
 
+    /**
+     * A restart that would change the bridge (per-node mode's standalone bridge, now flow mode's
+     * secure one) while the Node lists fail: the bridge forwards as the previous flaxd left it until
+     * a list is in, then flaxd makes it its own.
+     */
+    @Test
+    void aChangedBridgeWaitsForTheNodeList() throws Exception {
+        firstRun(TunnelMode.PER_NODE);
+        assertEquals("standalone", OVS.vsctl("get", "bridge", BR, "fail_mode"));
+        MockApiServer api = open(MockApiServer.start(InetAddress.getLoopbackAddress(), 0,
+                List.of(NodeListFault.HTTP_500, NodeListFault.DROP)));
+        cluster(open(api.adminClient()), N2, N3);
+        open(start(TunnelMode.FLOW, open(client(api)), Duration.ofSeconds(1)));
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        int samples = 0;
+        while (true) {
+            String failMode = OVS.vsctl("get", "bridge", BR, "fail_mode");   // read before the count:
+            if (api.nodeLists() < 3) {                 // no list answered when it was read
+                assertEquals("standalone", failMode, "the bridge was changed before a Node list was in");
+                samples++;
+            } else if (failMode.equals("secure")) {
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, "flow mode's bridge not made within " + DEADLINE);
+        }
+        assertTrue(samples > 0, "the bridge was never read while the Node lists failed");
+    }
+
     private void outage(TunnelMode mode) throws Exception {
         firstRun(mode);
         Set<String> before = kept(mode);

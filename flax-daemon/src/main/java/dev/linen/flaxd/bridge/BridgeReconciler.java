@@ -54,6 +54,33 @@ public final class BridgeReconciler implements AutoCloseable {
         return current;
     }
 
+    /**
+     * Opens the session before the Node list is in: creates the bridge when there is none (a new
+     * node: nothing to keep), but leaves an existing one exactly as it is (a restart keeps forwarding
+     * with what the previous flaxd set, even if this one's spec differs: the first full pass, after
+     * the list, makes it match). Call before the reconcile thread starts. Idempotent.
+     *
+     * @throws dev.linen.ovs.db.OvsdbUnavailableException while OVSDB cannot be reached
+     */
+    public void openBeforeSync() {
+        if (db != null) {
+            return;
+        }
+        OvsDatabase current = OvsDatabases.connect(endpoint, OVSDB_TIMEOUT);
+        try {
+            BridgeSpec want = spec.get();
+            if (current.bridge(want.name()).isEmpty()) {
+                current.ensureBridge(want);
+            }
+        } catch (RuntimeException e) {
+            current.close();
+            throw e;
+        }
+        db = current;
+        sessions++;
+        metrics.ovsdbConnected(true);
+    }
+
     /** Makes the bridge match flaxd's spec again (a full pass). Idempotent; one read when nothing differs. */
     public void ensure(OvsDatabase session) {
         session.ensureBridge(spec.get());

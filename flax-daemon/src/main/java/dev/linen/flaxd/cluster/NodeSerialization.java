@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.model.jackson.Jackson2JdkTypesModule;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -21,7 +22,9 @@ public final class NodeSerialization {
 
     /** A new serialization that skips every Node status field but addresses, and metadata's managed fields. */
     public static KubernetesSerialization readOnly() {
-        JsonMapper mapper = JsonMapper.builder()
+        // as fabric8's own default (Jackson 2 defaults, its JDK types module), plus the mixins
+        JsonMapper mapper = JsonMapper.builderWithJackson2Defaults()
+                .addModule(new Jackson2JdkTypesModule())
                 .addMixIn(NodeStatus.class, SkipStatus.class)
                 .addMixIn(ObjectMeta.class, SkipManagedFields.class)
                 .build();

@@ -27,8 +27,9 @@ public final class NodeWatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NodeWatcher.class.getName());
     /**
      * Nodes per page of the initial list (and of every relist). A page of real Nodes (50 images
-     * each, ~10 KB of JSON) is parsed whole before it is reduced: 100 keeps that transient to a few
-     * MiB, which lets a 48 MiB heap list 5000 Nodes without thrashing (500 needed 96 MiB).
+     * each, ~10 KB of JSON) is read whole before it is reduced (its bulk skipped while parsing:
+     * {@link NodeSerialization}): 100 keeps that transient to a few MiB, so a 40 MiB heap lists
+     * 5000 Nodes; 500 a page was no faster.
      */
     public static final long PAGE = 100;
 

@@ -23,7 +23,7 @@ import java.nio.file.Path;
 final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
     /** A document is a few MiB at 5000 peers; more is not flaxd's. */
-    private static final int MAX_RESPONSE = 64 << 20;
+    private static final int MAX_RESPONSE = 16 << 20;   // 5000 peers: about 3 MiB; well inside linenctl's 64 MiB heap
 
     private final Path socket;
 

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bundle", description = "Write a support bundle into DIR (which must not exist).")
 final class BundleCommand implements Callable<Integer> {
     /** At most this much of flaxd's log (its end). */
-    static final long MAX_LOG = 16L << 20;
+    static final long MAX_LOG = 4L << 20;
 
     @CommandLine.ParentCommand
     Linenctl root;

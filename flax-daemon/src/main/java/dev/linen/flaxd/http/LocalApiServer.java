@@ -60,7 +60,7 @@ public final class LocalApiServer implements AutoCloseable {
         this.socket = socket.toAbsolutePath();
         this.routes = Map.copyOf(routes);
         Path dir = this.socket.getParent();
-        ownDirectory(dir);
+        ownDirectory(dir, this.socket.getFileName());
         removeStaleSocket(this.socket);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(this.socket), MAX_CONNECTIONS);
@@ -69,10 +69,15 @@ public final class LocalApiServer implements AutoCloseable {
         root = Files.getOwner(Path.of("/"), LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** Makes {@code dir} (0700) or checks it is a real directory of this process's user, then sets 0700. */
-    static void ownDirectory(Path dir) throws IOException {
+    /**
+     * Makes {@code dir} (0700; its missing parents 0755) or checks it is a real directory of this
+     * process's user that holds nothing but {@code socketName} (so that a mistyped path such as
+     * /run/api.sock is refused, not made private), then sets 0700.
+     */
+    static void ownDirectory(Path dir, Path socketName) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir.getParent());
+            Files.createDirectories(dir.getParent(),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -83,6 +88,13 @@ public final class LocalApiServer implements AutoCloseable {
         int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         if (uid != self) {
             throw new IOException("API socket directory " + dir + " belongs to uid " + uid + ", not flaxd's " + self);
+        }
+        try (var entries = Files.list(dir)) {
+            java.util.List<Path> others = entries.map(Path::getFileName).filter(n -> !n.equals(socketName)).toList();
+            if (!others.isEmpty()) {
+                throw new IOException("API socket directory " + dir + " holds more than flaxd's socket ("
+                        + others.getFirst() + "): give FLAXD_API a directory of its own");
+            }
         }
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }

@@ -32,11 +32,12 @@ import java.util.logging.Logger;
  * the steps that failed are named together at the end.
  *
  * @param stateDir host-local's and linen's state directory ({@code FLAXD_CNI_STATE_DIR}; their defaults if unset)
- * @param apiDir   the directory of flaxd's local API socket ({@code FLAXD_API}'s parent), when it has one
+ * @param apiSocket flaxd's local API socket ({@code FLAXD_API}), when it has one: the socket goes, and its
+ *                  directory when that is then empty (anything else in it stays)
  */
 public record UninstallCommand(Path binDir, ConflistWriter conflist, NodeNetwork node, OvsdbEndpoint ovsdb,
                                String ovsBridge, String linuxBridge, Commands commands, Optional<String> stateDir,
-                               Optional<Path> apiDir) {
+                               Optional<Path> apiSocket) {
     private static final Logger LOG = Logger.getLogger(UninstallCommand.class.getName());
     static final String OWNER_KEY = "linen-owner";
     static final String OWNER = "flaxd";
@@ -47,7 +48,7 @@ public record UninstallCommand(Path binDir, ConflistWriter conflist, NodeNetwork
                 config.clusterCidr(), linuxBridge);
         return new UninstallCommand(InstallCommand.fromEnv(env).binDir(), ConflistWriter.fromEnv(env, config), node,
                 config.ovsdb(), config.tunnels().bridge(), linuxBridge, commands,
-                Optional.ofNullable(env.get("FLAXD_CNI_STATE_DIR")), config.api().map(Path::getParent));
+                Optional.ofNullable(env.get("FLAXD_CNI_STATE_DIR")), config.api());
     }
 
     /** Removes it all; see the class comment. @throws IllegalStateException naming the steps that failed */
@@ -59,11 +60,7 @@ public record UninstallCommand(Path binDir, ConflistWriter conflist, NodeNetwork
         step(failed, "OVS bridge " + ovsBridge, this::removeOvsBridge);
         step(failed, "Linux bridge " + linuxBridge, this::removeLinuxBridge);
         step(failed, "CNI state", this::removeState);
-        step(failed, "flaxd's API directory", () -> {
-            if (apiDir.isPresent()) {
-                deleteTree(apiDir.get());
-            }
-        });
+        step(failed, "flaxd's API socket", this::removeApiSocket);
         if (!failed.isEmpty()) {
             throw new IllegalStateException("uninstall left something behind: " + String.join("; ", failed));
         }
@@ -126,6 +123,22 @@ public record UninstallCommand(Path binDir, ConflistWriter conflist, NodeNetwork
                     + attached.lines().count());
         }
         commands.must("ip", "link", "del", "dev", linuxBridge);
+    }
+
+    /** The socket file (never a directory or what a symlink points to), then its directory if empty. */
+    private void removeApiSocket() throws IOException {
+        if (apiSocket.isEmpty()) {
+            return;
+        }
+        Path socket = apiSocket.get();
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(socket, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(socket);
+        }
+        try {
+            Files.deleteIfExists(socket.getParent());
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            LOG.info("uninstall: " + socket.getParent() + " holds more than flaxd's socket: left in place");
+        }
     }
 
     private void removeState() throws IOException {

@@ -48,7 +48,8 @@ public record BridgeNetfilter(Commands cmd) {
 
     /**
      * Makes both {@link #KEYS} read 1: when the sysctls are missing (module not loaded) runs
-     * {@code modprobe br_netfilter} once (its failure is tolerated and reported), then writes the
+     * {@code modprobe br_netfilter} (once a call, so every tick while it is missing: the host may
+     * load it later; its failure is tolerated and reported), then writes the
      * keys that are not 1. Steady state: one {@code sysctl -n} and nothing written. Idempotent;
      * never throws for a missing module, a missing {@code modprobe} or a read-only
      * {@code /proc/sys}: those are an {@link Status.Unavailable} naming the cause. Not for

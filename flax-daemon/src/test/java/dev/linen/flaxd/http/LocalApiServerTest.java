@@ -74,6 +74,19 @@ class LocalApiServerTest {
     }
 
     @Test
+    void aDirectoryThatHoldsOtherFilesIsRefusedAndLeftAsItWas() throws IOException {
+        // FLAXD_API=/run/api.sock by mistake: /run must not become flaxd's private directory
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(shared.resolve("other.pid"), "42");
+        IOException e = assertThrows(IOException.class, () -> new LocalApiServer(shared.resolve("api.sock"), Map.of()));
+        assertEquals("API socket directory " + shared + " holds more than flaxd's socket (other.pid): give FLAXD_API"
+                + " a directory of its own", e.getMessage());
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)), "mode kept");
+        assertFalse(Files.exists(shared.resolve("api.sock")), "no socket made");
+    }
+
+    @Test
     void aSymlinkedDirectoryIsRefused() throws IOException {
         Path real = Files.createDirectory(tmp.resolve("real"));
         Files.createSymbolicLink(tmp.resolve("link"), real);

@@ -46,7 +46,7 @@ class UninstallCommandTest {
         Files.createDirectories(dir.resolve("state/flaxd"));
         Files.writeString(dir.resolve("state/flaxd/api.sock"), "a socket a killed flaxd left");
         UninstallCommand uninstall = new UninstallCommand(bin, conf, net, new OvsdbEndpoint.UnixSocket(NODE.socket()),
-                "bru0", "kbrt", cmd, Optional.of(dir.resolve("state").toString()), Optional.of(dir.resolve("state/flaxd")));
+                "bru0", "kbrt", cmd, Optional.of(dir.resolve("state").toString()), Optional.of(dir.resolve("state/flaxd/api.sock")));
 
         uninstall.run();
         uninstall.run();
