@@ -64,6 +64,8 @@ final class OvsSetup {
         final List<String> createdPorts = new ArrayList<>();
         final List<VxlanPortSpec> prunedPorts = new ArrayList<>();
         boolean bridgeChanged;
+        /** What this setup wrote to an existing bridge (when {@link #bridgeChanged}). */
+        Optional<BridgeInfo> wrote = Optional.empty();
 
         boolean changedOvs() {
             return bridgeChanged || !createdPorts.isEmpty() || !prunedPorts.isEmpty();
@@ -85,7 +87,8 @@ final class OvsSetup {
      * (same names and options; OVS gives them new port numbers), the columns it changed get their
      * old values back and the bridge's interface is put back into the Linux bridge (and MTU) it
      * had. The attachment comes last, once ovs-vswitchd has applied every port change (it resets an
-     * internal port's MTU when ports come and go). Not thread-safe across processes by itself: callers hold the node's setup lock.
+     * internal port's MTU when ports come and go). Not thread-safe across processes by itself:
+     * callers hold the node's setup lock.
      */
     void apply(OvsSettings s, String linuxBridge) throws CniException {
         try (OvsDatabase db = connect(s.ovsdb())) {
@@ -133,6 +136,7 @@ final class OvsSetup {
                 b.protocols(), merged, s.controller().map(List::of).orElse(b.controllers()));
         if (!want.equals(b)) {
             undo.bridgeChanged = true;
+            undo.wrote = Optional.of(want);
             db.updateBridge(want);
         }
     }
@@ -242,6 +246,33 @@ final class OvsSetup {
     }
 
     /** Undoes what {@code undo} recorded. Best effort: the original failure is what the runtime needs to see. */
+    /**
+     * Puts back only what this setup changed on an existing bridge, and only where the bridge
+     * still holds what it wrote: columns (and external_ids keys) another writer such as flaxd
+     * changed meanwhile are left as they are now. Idempotent.
+     */
+    private static void restoreBridge(OvsDatabase db, Undo undo) {
+        Optional<BridgeInfo> now = db.bridge(undo.bridge);
+        if (now.isEmpty() || undo.wrote.isEmpty()) {
+            return;
+        }
+        BridgeInfo b = undo.before.get();
+        BridgeInfo w = undo.wrote.get();
+        BridgeInfo n = now.get();
+        Map<String, String> ids = new HashMap<>(n.externalIds());
+        if (java.util.Objects.equals(ids.get(MASTER_KEY), w.externalIds().get(MASTER_KEY))) {
+            ids.remove(MASTER_KEY);
+            Optional.ofNullable(b.externalIds().get(MASTER_KEY)).ifPresent(v -> ids.put(MASTER_KEY, v));
+        }
+        BridgeInfo restore = new BridgeInfo(n.name(),
+                n.datapathType().equals(w.datapathType()) ? b.datapathType() : n.datapathType(), n.failMode(),
+                n.protocols(), ids,
+                Set.copyOf(n.controllers()).equals(Set.copyOf(w.controllers())) ? b.controllers() : n.controllers());
+        if (!restore.equals(n)) {
+            db.updateBridge(restore);
+        }
+    }
+
     private void rollback(OvsDatabase db, Undo undo) {
         try {
             if (undo.before.isEmpty()) {
@@ -255,7 +286,7 @@ final class OvsSetup {
                 db.ensureVxlanPorts(undo.bridge, undo.prunedPorts);
             }
             if (undo.bridgeChanged) {
-                db.updateBridge(undo.before.get());
+                restoreBridge(db, undo);
             }
             if (undo.changedOvs()) {
                 awaitInterfaceBack(db, undo.bridge, db.requestConfig());
