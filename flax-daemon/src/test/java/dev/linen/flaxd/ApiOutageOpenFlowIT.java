@@ -97,7 +97,7 @@ class ApiOutageOpenFlowIT {
         MockApiServer api = open(MockApiServer.start(InetAddress.getLoopbackAddress(), 0,
                 List.of(NodeListFault.HTTP_500, NodeListFault.DROP)));
         cluster(open(api.adminClient()), N2, N3);
-        open(start(TunnelMode.FLOW, open(client(api)), Duration.ofSeconds(1)));
+        Flaxd flaxd = open(start(TunnelMode.FLOW, open(client(api)), Duration.ofSeconds(1)));
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         int samples = 0;
         while (true) {
@@ -111,6 +111,10 @@ class ApiOutageOpenFlowIT {
             assertTrue(System.nanoTime() < deadline, "flow mode's bridge not made within " + DEADLINE);
         }
         assertTrue(samples > 0, "the bridge was never read while the Node lists failed");
+        // then flow mode converges and is ready (and its watch is open when the test stops it)
+        while (!converged(TunnelMode.FLOW, N2, N3) || get(flaxd, "/readyz").statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, () -> "flow mode not converged: " + kept(TunnelMode.FLOW));
+        }
     }
 
     private void outage(TunnelMode mode) throws Exception {

@@ -39,19 +39,7 @@ public final class BridgeReconciler implements AutoCloseable {
      */
     public OvsDatabase session() {
         OvsDatabase current = db;
-        if (current == null) {
-            current = OvsDatabases.connect(endpoint, OVSDB_TIMEOUT);
-            try {
-                current.ensureBridge(spec.get());
-            } catch (RuntimeException e) {
-                current.close();
-                throw e;
-            }
-            db = current;
-            sessions++;
-            metrics.ovsdbConnected(true);
-        }
-        return current;
+        return current != null ? current : open(session -> session.ensureBridge(spec.get()));
     }
 
     /**
@@ -63,15 +51,21 @@ public final class BridgeReconciler implements AutoCloseable {
      * @throws dev.linen.ovs.db.OvsdbUnavailableException while OVSDB cannot be reached
      */
     public void openBeforeSync() {
-        if (db != null) {
-            return;
+        if (db == null) {
+            open(session -> {
+                BridgeSpec want = spec.get();
+                if (session.bridge(want.name()).isEmpty()) {
+                    session.ensureBridge(want);
+                }
+            });
         }
+    }
+
+    /** Connects, runs {@code prepare} on the new session (closed again when it fails), publishes it. */
+    private OvsDatabase open(java.util.function.Consumer<OvsDatabase> prepare) {
         OvsDatabase current = OvsDatabases.connect(endpoint, OVSDB_TIMEOUT);
         try {
-            BridgeSpec want = spec.get();
-            if (current.bridge(want.name()).isEmpty()) {
-                current.ensureBridge(want);
-            }
+            prepare.accept(current);
         } catch (RuntimeException e) {
             current.close();
             throw e;
@@ -79,6 +73,7 @@ public final class BridgeReconciler implements AutoCloseable {
         db = current;
         sessions++;
         metrics.ovsdbConnected(true);
+        return current;
     }
 
     /** Makes the bridge match flaxd's spec again (a full pass). Idempotent; one read when nothing differs. */

@@ -43,6 +43,8 @@ public final class FlowProgrammer implements SwitchListener {
     private volatile int round;
     /** Written on the reconcile thread only; read by any (a concurrent map, replaced whole per round). */
     private volatile Map<String, OwnedFlow> installed = new ConcurrentHashMap<>();
+    /** Held while a new round replaces {@link #round} and {@link #installed}, and while both are read together. */
+    private final Object published = new Object();
     private volatile int roundsCompleted;
 
     /**
@@ -86,11 +88,13 @@ public final class FlowProgrammer implements SwitchListener {
 
     /**
      * What flaxd has programmed and expects on the bridge: the round (0 before the first) and its
-     * flows, each with its peer. A snapshot, safe to call from any thread; during a change of peers
-     * it may show part of the change.
+     * flows, each with its peer. A snapshot, safe to call from any thread: never one round's number
+     * with another's flows; during a change of peers within a round it may show part of the change.
      */
     public Programmed programmed() {
-        return new Programmed(round, List.copyOf(installed.values()));
+        synchronized (published) {
+            return new Programmed(round, List.copyOf(installed.values()));
+        }
     }
 
     /** A snapshot of {@link #programmed()}. */
@@ -249,8 +253,10 @@ public final class FlowProgrammer implements SwitchListener {
         deletes.add(new FlowMod.DeleteByCookie(Cookies.NO_ROUND, Cookies.ROUND_MASK));
         apply(sw, deletes);
         writeRounds(db, next, List.of(next));
-        round = next;
-        installed = new ConcurrentHashMap<>(want);
+        synchronized (published) {   // the round and its flows change together for programmed()
+            round = next;
+            installed = new ConcurrentHashMap<>(want);
+        }
         programmed = sw;
         roundsCompleted++;
         LOG.info("flow round " + next + " installed on " + sw.datapathId() + ": " + want.size()
