@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import dev.linen.ovs.proc.ProcessRunner;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,6 +59,44 @@ class LocalApiServerTest {
             assertTrue(missing.startsWith("HTTP/1.1 404 ") && missing.endsWith("not found: /v1/nope (paths: /v1/x)\n"), missing);
         }
         assertFalse(Files.exists(socket), "close removes the socket");
+    }
+
+    /** A client (Debian's python3: another user can run it): sends a GET, prints "answer:" and whatever came back before the close. */
+    private static final String CLIENT = String.join("\n",
+            "import socket, sys",
+            "s = socket.socket(socket.AF_UNIX)",
+            "s.settimeout(5)",
+            "s.connect(sys.argv[1])",
+            "data = b''",
+            "try:",
+            "    s.sendall(b'GET /v1/x HTTP/1.1\\r\\n\\r\\n')",
+            "    while True:",
+            "        chunk = s.recv(4096)",
+            "        if not chunk:",
+            "            break",
+            "        data += chunk",
+            "except (ConnectionResetError, BrokenPipeError):",
+            "    pass",
+            "print('answer:' + data.decode())");
+
+    @Test
+    void anotherUserIsRefusedUnheardEvenWithTheSocketOpenToAll() throws Exception {
+        Path socket = tmp.resolve("api/api.sock");
+        try (LocalApiServer s = new LocalApiServer(socket, Map.of("/v1/x", () -> "{\"a\":1}"))) {
+            s.start();
+            // the test opens the path to everyone: only the peer-credential check is left
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            ProcessRunner runner = new ProcessRunner(java.time.Duration.ofSeconds(10), 1 << 16);
+            ProcessRunner.Result nobody = runner.run(List.of("setpriv", "--reuid=65534", "--regid=65534",
+                    "--clear-groups", "/usr/bin/python3", "-c", CLIENT, socket.toString()));
+            assertEquals(0, nobody.exit(), nobody.output());
+            assertEquals("answer:", nobody.output().strip(), "uid 65534 got an answer");
+            ProcessRunner.Result self = runner.run(List.of("/usr/bin/python3", "-c", CLIENT, socket.toString()));
+            assertEquals(0, self.exit(), self.output());
+            assertTrue(self.output().strip().endsWith("{\"a\":1}"), "flaxd's own user is served: " + self.output());
+        }
     }
 
     @Test
