@@ -11,13 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -44,11 +37,7 @@ public final class HealthServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final Map<String, Supplier<Response>> routes;
-    private final Duration deadline;
-    private final Semaphore slots;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("flaxd-http-deadline").daemon().unstarted(r));
+    private final Connections<Socket> connections;
 
     /** A response: status, content type, body. */
     record Response(int status, String type, String body) {
@@ -77,8 +66,7 @@ public final class HealthServer implements AutoCloseable {
                 "/readyz", () -> notReadyReason.get().map(r -> Response.text(503, "not ready: " + r + "\n"))
                         .orElse(Response.text(200, "ready\n")),
                 "/metrics", () -> new Response(200, "text/plain; version=0.0.4", metrics.render()));
-        this.deadline = deadline;
-        this.slots = new Semaphore(maxConnections);
+        this.connections = new Connections<>("flaxd-http", deadline, maxConnections);
         this.server = new ServerSocket();
         server.bind(address, maxConnections);
     }
@@ -101,62 +89,14 @@ public final class HealthServer implements AutoCloseable {
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     LOG.log(Level.WARNING, "HTTP accept failed", e);
-                    pause();
+                    connections.pause();
                 }
                 continue;
             }
-            if (!slots.tryAcquire()) {
-                LOG.fine("HTTP: " + MAX_CONNECTIONS + " connections open, closing one more from "
+            if (!connections.serve(s, this::serve)) {
+                LOG.fine("HTTP: " + MAX_CONNECTIONS + " connections open, closed one more from "
                         + s.getRemoteSocketAddress());
-                closeQuietly(s);
-                continue;
             }
-            handle(s);
-        }
-    }
-
-    /**
-     * An accept that fails (out of file descriptors) must not spin: waits until one of our
-     * connections is closed (which frees a descriptor), 50 ms at most.
-     */
-    private void pause() {
-        synchronized (released) {
-            try {
-                released.wait(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Signalled when a connection is closed and its slot released. */
-    private final Object released = new Object();
-
-    private void handle(Socket s) {
-        open.add(s);
-        ScheduledFuture<?> kill;
-        try {
-            kill = reaper.schedule(() -> closeQuietly(s), deadline.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            release(s); // closing
-            return;
-        }
-        Thread.ofVirtual().name("flaxd-http-connection").start(() -> {
-            try {
-                serve(s);
-            } finally {
-                kill.cancel(false);
-                release(s);
-            }
-        });
-    }
-
-    private void release(Socket s) {
-        closeQuietly(s);
-        open.remove(s);
-        slots.release();
-        synchronized (released) {
-            released.notifyAll();
         }
     }
 
@@ -222,14 +162,6 @@ public final class HealthServer implements AutoCloseable {
         };
     }
 
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "HTTP close", e);
-        }
-    }
-
     /** Stops accepting and closes every open connection. Idempotent. */
     @Override
     public void close() {
@@ -238,7 +170,6 @@ public final class HealthServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.FINE, "HTTP close", e);
         }
-        reaper.shutdownNow();
-        open.forEach(HealthServer::closeQuietly);
+        connections.close();
     }
 }

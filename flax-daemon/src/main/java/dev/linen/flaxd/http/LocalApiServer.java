@@ -16,13 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,8 +25,8 @@ import java.util.logging.Logger;
  * flaxd's own user (root, in the DaemonSet) can use. The socket is mode 0600 in a directory of mode
  * 0700 owned by flaxd's user (made if missing; an existing one that is a symlink or someone else's
  * is refused); every connection's peer user (SO_PEERCRED) must be the socket's owner or root, else it
- * is closed unheard. As {@link HealthServer}: a virtual thread per connection, each closed
- * {@link #DEADLINE} after its accept, at most {@link #MAX_CONNECTIONS} open. Start once, close once.
+ * is closed unheard. As {@link HealthServer} ({@link Connections}): a virtual thread per connection,
+ * each closed {@link #DEADLINE} after its accept, at most {@link #MAX_CONNECTIONS} open. Start once, close once.
  */
 public final class LocalApiServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LocalApiServer.class.getName());
@@ -45,10 +38,7 @@ public final class LocalApiServer implements AutoCloseable {
     private final UserPrincipal owner;
     private final UserPrincipal root;
     private final Map<String, Supplier<String>> routes;
-    private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
-    private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("flaxd-api-deadline").daemon().unstarted(r));
+    private final Connections<SocketChannel> connections = new Connections<>("flaxd-api", DEADLINE, MAX_CONNECTIONS);
 
     /**
      * Binds {@code socket} (served after {@link #start}); {@code routes} map a path to its JSON
@@ -127,28 +117,14 @@ public final class LocalApiServer implements AutoCloseable {
             } catch (IOException e) {
                 if (server.isOpen()) {
                     LOG.log(Level.WARNING, "API accept failed", e);
-                    pause();
+                    connections.pause();
                 }
                 continue;
             }
-            if (!admitted(ch) || !slots.tryAcquire()) {
-                closeQuietly(ch);
-                continue;
-            }
-            handle(ch);
-        }
-    }
-
-    /** Signalled when a connection is closed (frees a descriptor). */
-    private final Object released = new Object();
-
-    /** A failing accept (out of descriptors) must not spin: waits for a close, 50 ms at most. */
-    private void pause() {
-        synchronized (released) {
-            try {
-                released.wait(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (admitted(ch)) {
+                connections.serve(ch, this::serve);
+            } else {
+                Connections.closeQuietly(ch);
             }
         }
     }
@@ -165,34 +141,6 @@ public final class LocalApiServer implements AutoCloseable {
             LOG.log(Level.WARNING, "API: peer credentials unreadable, connection refused", e);
         }
         return false;
-    }
-
-    private void handle(SocketChannel ch) {
-        open.add(ch);
-        ScheduledFuture<?> kill;
-        try {
-            kill = reaper.schedule(() -> closeQuietly(ch), DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            release(ch);
-            return;
-        }
-        Thread.ofVirtual().name("flaxd-api-connection").start(() -> {
-            try {
-                serve(ch);
-            } finally {
-                kill.cancel(false);
-                release(ch);
-            }
-        });
-    }
-
-    private void release(SocketChannel ch) {
-        closeQuietly(ch);
-        open.remove(ch);
-        slots.release();
-        synchronized (released) {
-            released.notifyAll();
-        }
     }
 
     private void serve(SocketChannel ch) {
@@ -229,14 +177,6 @@ public final class LocalApiServer implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "API close", e);
-        }
-    }
-
     /** Stops accepting, closes every connection and removes the socket file. Idempotent. */
     @Override
     public void close() {
@@ -246,7 +186,6 @@ public final class LocalApiServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.FINE, "API close", e);
         }
-        reaper.shutdownNow();
-        open.forEach(LocalApiServer::closeQuietly);
+        connections.close();
     }
 }
