@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BridgeNetfilterTest {
     private static final String IPT = "/proc/sys/net/bridge/bridge-nf-call-iptables";
     private static final String IP6T = "/proc/sys/net/bridge/bridge-nf-call-ip6tables";
+    private TestNetns ns;
     private String netns;
     private Commands cmd;
 
@@ -32,25 +33,19 @@ class BridgeNetfilterTest {
 
     @BeforeEach
     void netns() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (Boolean.getBoolean("linen.requireSystem")) {
-                throw new AssertionError("network namespaces need root (linen.requireSystem=true)");
-            }
-            Assumptions.abort("network namespaces need root");
-        }
+        ns = TestNetns.create("lnt-brnf");
+        netns = ns.name();
+        cmd = ns.cmd();
         if (!Files.isDirectory(Path.of("/proc/sys/net/bridge"))) {
             // this kernel has no br_netfilter loaded: what flaxd does then is the masked cases below
             Commands.host().run("modprobe", "br_netfilter");
         }
-        netns = "lnt-brnf-" + UUID.randomUUID().toString().substring(0, 6);
-        Commands.host().must("ip", "netns", "add", netns);
-        cmd = Commands.inNetns(netns);
     }
 
     @AfterEach
     void removeNetns() {
-        if (netns != null) {
-            Commands.host().run("ip", "netns", "del", netns);
+        if (ns != null) {
+            ns.close();
         }
     }
 

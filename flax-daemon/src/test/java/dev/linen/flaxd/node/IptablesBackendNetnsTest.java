@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,26 +15,19 @@ import org.junit.jupiter.api.Test;
 class IptablesBackendNetnsTest {
     private static final String FORWARD_RULE = "-A LINEN-FORWARD -s 10.244.0.0/16 -i kbrt -j ACCEPT";
     private static final String NAT_RULE = "-A LINEN-POSTROUTING -s 10.244.1.0/24 ! -d 10.244.0.0/16 -j MASQUERADE";
-    private String netns;
+    private TestNetns ns;
     private Commands cmd;
 
     @BeforeEach
     void netns() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (Boolean.getBoolean("linen.requireSystem")) {
-                throw new AssertionError("network namespaces need root (linen.requireSystem=true)");
-            }
-            Assumptions.abort("network namespaces need root");
-        }
-        netns = "lnt-ipt-" + UUID.randomUUID().toString().substring(0, 6);
-        Commands.host().must("ip", "netns", "add", netns);
-        cmd = Commands.inNetns(netns);
+        ns = TestNetns.create("lnt-ipt");
+        cmd = ns.cmd();
     }
 
     @AfterEach
     void removeNetns() {
-        if (netns != null) {
-            Commands.host().run("ip", "netns", "del", netns);
+        if (ns != null) {
+            ns.close();
         }
     }
 
