@@ -118,7 +118,20 @@ final class OvsSetup {
             throw new CniException(CniException.TRY_AGAIN_LATER, "OVSDB is not running",
                     "no OVSDB socket at " + path);
         }
+        silenceLibraryLogging();
         return OvsDatabases.connect(endpoint, CONNECT_TIMEOUT);
+    }
+
+    /**
+     * Removes java.util.logging's console handler before the OVSDB libraries start. The ODL library
+     * logs through slf4j-nop, but netty refuses a no-op slf4j binding and falls back to
+     * java.util.logging, whose console handler would print its warnings (for one: no usable MAC
+     * for its channel ids on a node where only loopback has an address) on the plugin's stderr,
+     * which must stay empty when a command succeeds. Failures reach the runtime as CNI errors.
+     * Only on the full path: the steady state never loads java.util.logging. Idempotent.
+     */
+    private static void silenceLibraryLogging() {
+        java.util.logging.LogManager.getLogManager().reset();
     }
 
     /** Creates the bridge with the config's settings, or changes on the existing one only what the config sets. */

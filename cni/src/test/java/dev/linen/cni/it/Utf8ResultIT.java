@@ -53,6 +53,8 @@ class Utf8ResultIT {
         for (String path : new String[] {"full path", "steady state"}) {
             Proc add = node.pluginWithEmptyEnvironment("ADD", conf, POD);
             assertEquals(0, add.exit(), path + ": " + add.describe());
+            // under env -i too: the first ADD (the OVSDB libraries) and the steady state say nothing
+            assertEquals("", add.stderr(), path + ": stderr of a successful ADD");
             assertArrayEquals(PREV.getBytes(StandardCharsets.UTF_8), add.stdout().getBytes(StandardCharsets.UTF_8),
                     path + ": the result is prevResult's content as UTF-8: " + add.stdout());
         }
