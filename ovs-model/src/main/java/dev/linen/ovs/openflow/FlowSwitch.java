@@ -34,6 +34,27 @@ public interface FlowSwitch {
      */
     long countFlows(dev.linen.ovs.flow.Cookie value, dev.linen.ovs.flow.Cookie mask, Duration timeout);
 
-    /** OpenFlow messages sent to this switch so far (flow mods, barriers, statistics requests). */
+    /**
+     * Every flow of every table, read back from the switch over this connection (an OpenFlow flow
+     * statistics request for all tables, any out port and group, every cookie), in the order the
+     * switch reports them; a reply the switch splits into several parts is followed to its last
+     * part. Each flow is one {@link InstalledFlow}; fields or actions the model does not know are
+     * named in its text, never dropped and never an exception. Read-only; thread-safe (concurrent
+     * dumps are independent requests). The request is counted in {@link #dumpsSent()}, not in
+     * {@link #messagesSent()}.
+     *
+     * @throws OpenFlowException.Disconnected if the connection is or goes down
+     * @throws OpenFlowException.Timeout      if the last part of the reply does not arrive within
+     *                                        {@code timeout}
+     */
+    List<InstalledFlow> dumpFlows(Duration timeout);
+
+    /**
+     * OpenFlow messages sent to this switch so far (flow mods, barriers, aggregate statistics
+     * requests); flow dumps are not counted here but in {@link #dumpsSent()}.
+     */
     long messagesSent();
+
+    /** Flow dump requests ({@link #dumpFlows}) sent to this switch so far. */
+    long dumpsSent();
 }

@@ -56,6 +56,9 @@ public final class OfjController implements OpenFlowController {
         SwitchConnectionProviderImpl provider = new SwitchConnectionProviderImpl(noDiagStatus(),
                 new OfjConfiguration(spec.address(), spec.idleTimeout().toMillis()));
         NiciraActions.register(provider);
+        NiciraActions.registerReaders(provider);
+        NiciraMatches.registerWriter(provider);
+        NiciraMatches.registerReaders(provider);
         try {
             provider.startup(handler(spec, listener, handshake)).get(START_SECONDS, TimeUnit.SECONDS);
             InetSocketAddress local = provider.getServerFacade().localAddress();

@@ -56,8 +56,9 @@ final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
     private final AtomicReference<State> state = new AtomicReference<>(State.HANDSHAKE);
     /** Mods sent and not yet covered by an answered barrier, by xid, with their batch's error list. */
     private final Map<Long, Sent> outstanding = new ConcurrentHashMap<>();
-    /** Aggregate-statistics requests waiting for their reply, by xid. */
-    private final Map<Long, java.util.concurrent.CompletableFuture<Long>> counts = new ConcurrentHashMap<>();
+    /** Statistics requests (counts, dumps) waiting for their replies, by xid. */
+    private final PendingStats stats = new PendingStats();
+    private final AtomicLong dumps = new AtomicLong();
     private volatile String datapathId = "";
     private volatile long handshakeDeadline;
     private volatile String notAdmitted = "no features reply";
@@ -211,13 +212,9 @@ final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
                 error.getCode().toJava(), text));
     }
 
-    /** A multipart reply: completes the count request with its xid, if any. */
+    /** A multipart reply: goes to the count or dump request with its xid, if any. */
     void onMultipartReply(org.opendaylight.yang.gen.v1.urn.opendaylight.openflow.protocol.rev130731.MultipartReplyMessage reply) {
-        var waiting = reply.getXid() == null ? null : counts.remove(reply.getXid().toJava());
-        if (waiting != null) {
-            Aggregates.flowCount(reply).ifPresentOrElse(waiting::complete, () -> waiting.completeExceptionally(
-                    new OpenFlowException.Disconnected("unexpected multipart reply " + reply.getType(), null)));
-        }
+        stats.onReply(reply);
     }
 
     /** The connection ended (or was found ended): frees the slot and tells the listener. Idempotent. */
@@ -227,8 +224,7 @@ final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
             return;
         }
         cancelExpiry();
-        counts.values().forEach(f -> f.completeExceptionally(
-                new OpenFlowException.Disconnected("switch " + datapathId + " disconnected", null)));
+        stats.failAll("switch " + datapathId + " disconnected");
         if (was == State.ADMITTED) {
             handshake.admission().release(this);
             LOG.info("switch " + datapathId + " disconnected");
@@ -255,23 +251,33 @@ final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
     public long countFlows(dev.linen.ovs.flow.Cookie value, dev.linen.ovs.flow.Cookie mask, Duration timeout) {
         requireConnected();
         long xid = nextXid();
-        var reply = new java.util.concurrent.CompletableFuture<Long>();
-        counts.put(xid, reply);
+        var reply = stats.count(xid);
         try {
             connection.multipartRequest(Aggregates.request(value, mask, xid));
             sent.incrementAndGet();
-            return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new OpenFlowException.Timeout("no aggregate statistics from " + datapathId);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof OpenFlowException o ? o
-                    : new OpenFlowException.Disconnected("statistics request failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OpenFlowException.Disconnected("interrupted", e);
+            return PendingStats.await(reply, timeout, "aggregate statistics from " + datapathId);
         } finally {
-            counts.remove(xid);
+            stats.forget(xid);
         }
+    }
+
+    @Override
+    public List<dev.linen.ovs.openflow.InstalledFlow> dumpFlows(Duration timeout) {
+        requireConnected();
+        long xid = nextXid();
+        var reply = stats.dump(xid);
+        try {
+            connection.multipartRequest(FlowDumps.request(xid));
+            dumps.incrementAndGet();
+            return FlowDumps.installed(PendingStats.await(reply, timeout, "flow statistics from " + datapathId));
+        } finally {
+            stats.forget(xid);
+        }
+    }
+
+    @Override
+    public long dumpsSent() {
+        return dumps.get();
     }
 
     @Override

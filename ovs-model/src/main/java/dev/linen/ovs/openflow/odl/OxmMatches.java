@@ -74,8 +74,7 @@ final class OxmMatches {
                     .setEthDst(new EthDstBuilder().setMacAddress(mac(d.mac())).build()).build());
             case Match.TunId t -> basic(TunnelId.VALUE, false, new TunnelIdCaseBuilder().setTunnelId(
                     new TunnelIdBuilder().setTunnelId(ByteBuffer.allocate(8).putLong(t.id()).array()).build()).build());
-            case Match.Reg r -> throw new IllegalArgumentException(
-                    "register matches are not supported by the OpenFlow adapter: " + r);
+            case Match.Reg r -> NiciraMatches.reg(r);
         };
     }
 
