@@ -289,12 +289,16 @@ uninstall_leaves_nothing() {
 }
 
 # ---- linenctl (issue 10), kept apart for merging: the image's linenctl in the flaxd container
-# (status), and the build's on the node against the same socket and the node's OVS (flows)
+# (status; flows, which flaxd reads over its own OpenFlow connection: the image has no ovs-ofctl),
+# and the build's on the node against the same socket
 linenctl_checks() {
   local dir="$lab/lnd-n1" out ok
   out=$(podman exec linen-lnd-n1-flaxd /opt/flaxd/linenctl --socket "$dir/state/flaxd/api.sock" status 2>&1) || true
   if echo "$out" | grep -q '^ready      yes' && echo "$out" | grep -q '^peers      2$'; then ok="ok"; else ok="FAIL"; failures=$((failures + 1)); fi
   printf '%-34s %s\n' "image's linenctl status (lnd-n1)" "$ok ($(echo "$out" | grep -E '^(peers|OpenFlow)' | tr -s ' ' | tr '\n' ';'))"
+  out=$(podman exec linen-lnd-n1-flaxd /opt/flaxd/linenctl --socket "$dir/state/flaxd/api.sock" flows 2>&1) \
+    && ok=ok || { ok=FAIL; failures=$((failures + 1)); }
+  printf '%-34s %s\n' "image's linenctl flows (lnd-n1)" "$ok ($(echo "$out" | tail -1))"
   out=$(ip netns exec lnd-n1 "$top/flax-daemon/linenctl" --socket "$dir/state/flaxd/api.sock" --ovs-rundir "$dir/ovs" flows 2>&1) \
     && ok=ok || { ok=FAIL; failures=$((failures + 1)); }
   printf '%-34s %s\n' "linenctl flows on lnd-n1" "$ok ($(echo "$out" | tail -1))"

@@ -3,9 +3,11 @@ package dev.linen.flaxd;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.linen.flaxd.api.FlowDiffJson;
 import dev.linen.flaxd.bridge.BridgeReconciler;
 import dev.linen.flaxd.cluster.NodeWatcher;
 import dev.linen.flaxd.cluster.Peer;
+import dev.linen.flaxd.pipeline.FlowDiff;
 import dev.linen.flaxd.pipeline.FlowPlane;
 import dev.linen.flaxd.pipeline.FlowProgrammer;
 import dev.linen.flaxd.pipeline.Pipeline;
@@ -21,7 +23,8 @@ import java.util.function.Supplier;
  * The documents of flaxd's local API (see {@link dev.linen.flaxd.http.LocalApiServer}), as JSON:
  * {@code /v1/status} (node, mode, API watch, OVSDB/OpenFlow connection, round, readiness and why,
  * peers, last errors) and {@code /v1/pipeline} (the tables with their numbers and features, and
- * every flow flaxd has programmed in the current round with its table, feature and peer). Read-only;
+ * every flow flaxd has programmed in the current round with its table, feature and peer) and
+ * {@code /v1/flows} (those flows against the ones the bridge holds). Read-only;
  * every input is safe to read from any thread.
  */
 record LocalApi(FlaxdConfig config, NodeWatcher watcher, NodeReconciler reconciler, BridgeReconciler bridge,
@@ -29,9 +32,12 @@ record LocalApi(FlaxdConfig config, NodeWatcher watcher, NodeReconciler reconcil
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String STATUS = "/v1/status";
     static final String PIPELINE = "/v1/pipeline";
+    static final String FLOWS = "/v1/flows";
+    /** How long a flow dump may take: 10000 flows come in well under a second. */
+    private static final java.time.Duration DUMP_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     Map<String, Supplier<String>> routes() {
-        return Map.of(STATUS, () -> write(status()), PIPELINE, () -> write(pipeline()));
+        return Map.of(STATUS, () -> write(status()), PIPELINE, () -> write(pipeline()), FLOWS, () -> write(flowsDocument()));
     }
 
     private static String write(ObjectNode doc) {
@@ -94,6 +100,19 @@ record LocalApi(FlaxdConfig config, NodeWatcher watcher, NodeReconciler reconcil
         return config.tunnels().mode() == TunnelMode.FLOW ? "flow" : "per-node";
     }
 
+    /**
+     * {@code /v1/flows}: the current round's flows against the bridge's, read from the switch over
+     * flaxd's own OpenFlow connection (see {@link FlowPlane#diff}); in per-node mode only the mode.
+     */
+    ObjectNode flowsDocument() {
+        ObjectNode d = JSON.createObjectNode();
+        d.put("node", config.nodeName());
+        d.put("mode", mode());
+        d.put("bridge", config.tunnels().bridge());
+        flows.ifPresent(f -> d.setAll(FlowDiffJson.write(f.diff(DUMP_TIMEOUT))));
+        return d;
+    }
+
     ObjectNode pipeline() {
         ObjectNode d = JSON.createObjectNode();
         d.put("node", config.nodeName());
@@ -106,17 +125,7 @@ record LocalApi(FlaxdConfig config, NodeWatcher watcher, NodeReconciler reconcil
             return d;
         }
         Pipeline pipeline = flows.get().pipeline();
-        for (Pipeline.NumberedTable t : pipeline.tables()) {
-            ObjectNode o = tables.addObject();
-            o.put("number", t.number());
-            o.put("name", t.table().name());
-            o.put("stage", t.table().stage().name().toLowerCase(java.util.Locale.ROOT));
-            o.put("feature", t.feature());
-            o.put("miss", switch (t.table().miss()) {
-                case dev.linen.flaxd.pipeline.Table.Miss.Drop x -> "drop";
-                case dev.linen.flaxd.pipeline.Table.Miss.Continue c -> "goto " + c.table();
-            });
-        }
+        tables.addAll(FlowDiffJson.tables(FlowDiff.tables(pipeline)));
         FlowProgrammer.Programmed p = flows.get().programmed();
         d.put("round", p.round());
         p.flows().stream().sorted(Comparator.comparingInt((Pipeline.OwnedFlow f) -> f.flow().table())

@@ -179,13 +179,22 @@ class FlowModeOpenFlowIT {
         String before = FlaxdTunnelsTest.get(flaxd.httpPort(), "/metrics");
         client.nodes().resource(FlaxdTunnelsTest.node("node-3", "10.244.3.0/24", "10.99.0.13")).create();
         awaitEquals(() -> handWritten(round(), OVS.vsctl("get", "interface", "vxlan0", "ofport")), FlowModeOpenFlowIT::dump);
-        // node-3's ARP reply and L3 flow, one barrier (the metric is updated just after the barrier's reply)
+        // node-3's ARP reply and L3 flow, one barrier. The loop is one thread: once a reconcile has
+        // finished after OVS showed the flows, the join's own has (its messages are counted at its end)
+        long okSeen = reconciled(FlaxdTunnelsTest.get(flaxd.httpPort(), "/metrics"));
         long deadline = System.nanoTime() + DEADLINE.toNanos();
-        long sent = 0;
-        while (sent < 3 && System.nanoTime() < deadline) {
-            sent = peerMessages(FlaxdTunnelsTest.get(flaxd.httpPort(), "/metrics")) - peerMessages(before);
+        String after = FlaxdTunnelsTest.get(flaxd.httpPort(), "/metrics");
+        while (reconciled(after) <= okSeen && System.nanoTime() < deadline) {
+            after = FlaxdTunnelsTest.get(flaxd.httpPort(), "/metrics");
         }
+        assertTrue(reconciled(after) > okSeen, "a reconcile finished after the join's flows were in");
+        long sent = peerMessages(after) - peerMessages(before);
         assertTrue(sent >= 3 && sent <= 4, "a join sends its own flow mods and a barrier, got " + sent);
+    }
+
+    private static long reconciled(String metrics) {
+        return metrics.lines().filter(l -> l.startsWith("flaxd_reconcile_total{result=\"ok\"} "))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static long peerMessages(String metrics) {

@@ -125,6 +125,16 @@ class LinenctlOpenFlowIT {
     void flowsMatchOvsAndAFlowDeletedByHandIsMissingUntilRepaired() throws Exception {
         JsonNode all = ctl("flows", "-o", "json").json();
         assertEquals(JSON.readTree("{\"desired\":11,\"installed\":11,\"missing\":0,\"extra\":0}"), all.path("summary"));
+        // flaxd reads the bridge over its own OpenFlow connection; ovs-ofctl, apart from it, sees the same flows
+        java.util.TreeSet<String> ofctl = java.util.Arrays.stream(OVS.ofctl("-O", "OpenFlow13", "--no-stats", "dump-flows", BR)
+                        .split("\n")).map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("OFPST_"))
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        assertEquals(ofctl, all.path("flows").valueStream().map(f -> f.path("flow").asText())
+                .collect(Collectors.toCollection(java.util.TreeSet::new)));
+        // flaxd's flow dumps (one request each here) are counted under their own cause, apart from the join figures
+        long dumps = apiMessages();
+        assertEquals(0, ctl("flows").exit());
+        assertEquals(dumps + 1, apiMessages(), "one flow dump request for one linenctl flows");
         Run peer = ctl("flows", "--peer", "node-3", "-o", "json");
         assertEquals(Set.of("arp-responder node-3", "l3-forwarding node-3"), peer.json().path("flows").valueStream()
                 .map(f -> f.path("tableName").asText() + " " + f.path("peer").asText()).collect(Collectors.toSet()));
@@ -148,6 +158,13 @@ class LinenctlOpenFlowIT {
         }
         assertTrue(seen, "the hand-deleted flow shows as missing");
         await(() -> ctl("flows").exit() == 0, "flaxd repairs the flow (a new round)");
+    }
+
+    private long apiMessages() throws Exception {
+        String prefix = "flaxd_openflow_messages_total{cause=\"api\"} ";
+        return FlaxdTunnelsTest.get(flaxd.httpPort(), "/metrics").lines().filter(l -> l.startsWith(prefix))
+                .mapToLong(l -> Long.parseLong(l.substring(prefix.length()).trim())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix));
     }
 
     @Test

@@ -39,6 +39,10 @@ final class ApiClient {
         return get("/v1/pipeline");
     }
 
+    JsonNode flows() throws CtlException {
+        return get("/v1/flows");
+    }
+
     JsonNode get(String path) throws CtlException {
         String response = exchange(path);
         int end = response.indexOf("\r\n\r\n");

@@ -1,9 +1,10 @@
 package dev.linen.flaxd.ctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.linen.flaxd.FlaxdConfig;
+import dev.linen.flaxd.api.FlowDiffJson;
+import dev.linen.flaxd.pipeline.FlowDiff;
 import dev.linen.ovs.flow.Ipv4Prefix;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -151,41 +152,27 @@ public final class Linenctl {
             return d.clean() ? 0 : 1;
         }
 
+        /** flaxd's diff (its {@code /v1/flows}: desired flows against the switch's, read by flaxd), filtered. */
         static FlowDiff diff(Linenctl root, Optional<String> table, Optional<String> peer) throws CtlException {
-            JsonNode pipeline = root.api().pipeline();
-            if (!pipeline.path("mode").asText().equals("flow")) {
-                throw new CtlException("flaxd runs in " + pipeline.path("mode").asText() + " mode: it programs no flows");
+            JsonNode doc = root.api().flows();
+            if (!doc.path("mode").asText().equals("flow")) {
+                throw new CtlException("flaxd runs in " + doc.path("mode").asText() + " mode: it programs no flows");
             }
-            if (table.isPresent() && pipeline.path("tables").valueStream().noneMatch(t -> t.path("name").asText().equals(table.get()))) {
+            FlowDiff all;
+            try {
+                all = FlowDiffJson.read(doc);
+            } catch (IllegalArgumentException e) {
+                throw new CtlException("flaxd's flows document is not what this linenctl reads: " + e.getMessage(), e);
+            }
+            if (table.isPresent() && all.tables().stream().noneMatch(t -> t.name().equals(table.get()))) {
                 throw new CtlException("no table named " + table.get() + " (tables: " + String.join(", ",
-                        pipeline.path("tables").valueStream().map(t -> t.path("name").asText()).toList()) + ")");
+                        all.tables().stream().map(FlowDiff.TableInfo::name).toList()) + ")");
             }
-            return FlowDiff.of(pipeline, root.ovs().dumpFlows(pipeline.path("bridge").asText()), table, peer);
+            return all.filter(table, peer);
         }
 
         static ObjectNode json(FlowDiff d) {
-            ObjectNode o = ApiClient.JSON.createObjectNode();
-            o.put("round", d.round());
-            o.set("tables", ApiClient.JSON.valueToTree(d.tables()));
-            ArrayNode rows = o.putArray("flows");
-            d.rows().forEach(r -> row(rows.addObject(), r));
-            ArrayNode extra = o.putArray("extra");
-            d.extra().forEach(r -> row(extra.addObject(), r));
-            ObjectNode sum = o.putObject("summary");
-            sum.put("desired", d.rows().size());
-            sum.put("installed", d.count(FlowDiff.State.INSTALLED));
-            sum.put("missing", d.count(FlowDiff.State.MISSING));
-            sum.put("extra", d.count(FlowDiff.State.EXTRA));
-            return o;
-        }
-
-        private static void row(ObjectNode o, FlowDiff.Row r) {
-            o.put("state", r.state().name().toLowerCase(java.util.Locale.ROOT));
-            o.put("table", r.table());
-            o.put("tableName", r.tableName().orElse(null));
-            o.put("feature", r.feature().orElse(null));
-            o.put("peer", r.peer().orElse(null));
-            o.put("flow", r.flow());
+            return FlowDiffJson.write(d);
         }
 
         static void print(PrintWriter o, FlowDiff d) {

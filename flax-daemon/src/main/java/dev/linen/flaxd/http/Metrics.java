@@ -18,7 +18,9 @@ public final class Metrics {
     private final AtomicLong bridgeNetfilter = new AtomicLong();
     /** Why flaxd talked to OVS: a change of peers, a full pass, or the periodic check. */
     public enum Cause {
-        PEERS, FULL, TICK;
+        PEERS, FULL, TICK,
+        /** A request of the local API (linenctl): a flow dump. */
+        API;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

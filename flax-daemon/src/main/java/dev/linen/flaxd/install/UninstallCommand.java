@@ -141,9 +141,19 @@ public record UninstallCommand(Path binDir, ConflistWriter conflist, NodeNetwork
         }
     }
 
+    /**
+     * linen's setup record, and host-local's address records of Linen's network once no pod is
+     * left: while the Linux bridge still exists (it stays while pods are attached), those records
+     * are the only list of the addresses in use, and a reinstall without them would hand them out
+     * again. Idempotent.
+     */
     private void removeState() throws IOException {
-        deleteTree(Path.of(stateDir.map(s -> s + "/ipam").orElse("/var/lib/cni/networks"), "linen"));
         deleteTree(Path.of(stateDir.map(s -> s + "/linen").orElse("/run/linen")));
+        if (commands.run("ip", "link", "show", "dev", linuxBridge).ok()) {
+            throw new IllegalStateException("host-local's addresses kept: " + linuxBridge
+                    + " is still there (pods left on the node?)");
+        }
+        deleteTree(Path.of(stateDir.map(s -> s + "/ipam").orElse("/var/lib/cni/networks"), "linen"));
     }
 
     /** Deletes a file, a symlink (not what it points to) or a directory tree. Idempotent. */

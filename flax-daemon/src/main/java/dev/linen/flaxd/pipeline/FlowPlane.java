@@ -10,6 +10,7 @@ import dev.linen.ovs.openflow.ControllerSpec;
 import dev.linen.ovs.openflow.OpenFlowController;
 import dev.linen.ovs.openflow.OpenFlowControllers;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -94,6 +95,35 @@ public final class FlowPlane implements AutoCloseable {
             metrics.openflowMessages(cause, sent >= messagesCounted ? sent - messagesCounted : sent);
             messagesCounted = sent;
         }
+    }
+
+    /**
+     * The current round's flows against what the bridge holds, read from the switch over flaxd's
+     * connection. The round's snapshot is taken before and after the read; when a round or peer
+     * change came in between, the read is repeated (three tries), so a diff never pairs one round
+     * with a dump of another unless the bridge keeps changing. Read-only; thread-safe. The dump's
+     * requests are counted under the {@code api} cause of the OpenFlow message metric.
+     *
+     * @throws dev.linen.ovs.openflow.OpenFlowException when no switch is connected or it does not answer
+     */
+    public FlowDiff diff(Duration timeout) {
+        FlowProgrammer.Programmed before = programmer.programmed();
+        List<dev.linen.ovs.openflow.InstalledFlow> held = List.of();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long dumps = programmer.dumpsSent();
+            try {
+                held = programmer.dumpFlows(timeout);
+            } finally {
+                long sent = programmer.dumpsSent();
+                metrics.openflowMessages(Metrics.Cause.API, sent >= dumps ? sent - dumps : sent);
+            }
+            FlowProgrammer.Programmed after = programmer.programmed();
+            if (after.equals(before)) {
+                break;
+            }
+            before = after;
+        }
+        return FlowDiff.of(pipeline(), before, held);
     }
 
     /** This node's pod range (its first IPv4 one) and gateway MAC, once its Node has a pod CIDR. */

@@ -104,6 +104,27 @@ public final class FlowProgrammer implements SwitchListener {
         }
     }
 
+    /**
+     * Every flow the connected switch holds, read over flaxd's own OpenFlow connection (flow
+     * statistics). Read-only; thread-safe. Its requests are not in {@link #messagesSent()}.
+     *
+     * @throws OpenFlowException.Disconnected when no switch is connected (or it goes)
+     * @throws OpenFlowException.Timeout      when the switch does not answer within {@code timeout}
+     */
+    public List<dev.linen.ovs.openflow.InstalledFlow> dumpFlows(Duration timeout) {
+        FlowSwitch sw = connected;
+        if (sw == null || !sw.connected()) {
+            throw new OpenFlowException.Disconnected("no switch is connected to flaxd", null);
+        }
+        return sw.dumpFlows(timeout);
+    }
+
+    /** Flow dump requests sent to the connected switch (0 when none is connected). */
+    public long dumpsSent() {
+        FlowSwitch sw = connected;
+        return sw == null ? 0 : sw.dumpsSent();
+    }
+
     public long messagesSent() {
         FlowSwitch sw = connected;
         return sw == null ? 0 : sw.messagesSent();

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Trace and FlowDiff on flaxd documents and OVS text written by hand (node-1 with peers node-2, node-3). */
+/** Trace on flaxd documents and OVS text written by hand (node-1 with peers node-2, node-3). */
 class TraceTest {
     static final JsonNode STATUS = json("""
             {"node":"node-1","bridge":"br0","internalIp":"10.99.0.11","podCidr":"10.244.1.0/24",
@@ -106,22 +106,5 @@ class TraceTest {
                 Trace.read("f", out, STATUS, PIPELINE).verdict());
         String foreign = " 0. priority 100, cookie 0x77\n    drop\nDatapath actions: drop\n";
         assertEquals("dropped by table 0 classifier (feature not flaxd's)", Trace.read("f", foreign, STATUS, PIPELINE).verdict());
-    }
-
-    @Test
-    void flowsAreInstalledMissingOrExtra() {
-        List<String> ovs = List.of("cookie=0x2010000000000, priority=200,in_port=LOCAL actions=goto_table:10",
-                "cookie=0x2030000000000, table=20, priority=200,ip,nw_dst=10.244.3.0/24 actions=output:1",
-                "table=20, priority=5,ip actions=drop");
-        FlowDiff d = FlowDiff.of(PIPELINE, ovs, Optional.empty(), Optional.empty());
-        assertEquals(List.of("INSTALLED classifier", "MISSING arp-responder", "INSTALLED l3-forwarding"),
-                d.rows().stream().map(r -> r.state() + " " + r.tableName().orElseThrow()).toList());
-        assertEquals(List.of(new FlowDiff.Row(20, Optional.of("l3-forwarding"), Optional.empty(), Optional.empty(),
-                "table=20, priority=5,ip actions=drop", FlowDiff.State.EXTRA)), d.extra());
-        assertEquals(false, d.clean());
-        FlowDiff node3 = FlowDiff.of(PIPELINE, ovs, Optional.empty(), Optional.of("node-3"));
-        assertEquals(1, node3.rows().size());
-        assertEquals(List.of(), node3.extra(), "an extra flow belongs to no peer");
-        assertEquals(true, node3.clean());
     }
 }

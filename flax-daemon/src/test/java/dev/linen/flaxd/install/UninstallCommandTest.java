@@ -66,11 +66,15 @@ class UninstallCommandTest {
     }
 
     @Test
-    void aLinuxBridgeWithPodsStaysAndIsNamed(@TempDir Path dir) {
+    void aLinuxBridgeWithPodsStaysAndIsNamedAndTheirAddressesAreKept(@TempDir Path dir) throws Exception {
         Commands cmd = Commands.inNetns(NODE.netns());
         cmd.must("ip", "link", "add", "kbru", "type", "bridge");
         cmd.must("ip", "link", "add", "vethu0", "type", "veth", "peer", "name", "vethu1");
         cmd.must("ip", "link", "set", "vethu0", "master", "kbru");
+        Path addresses = dir.resolve("state/ipam/linen");
+        Files.createDirectories(addresses);
+        Files.writeString(addresses.resolve("10.244.1.10"), "a pod's container id");
+        Files.createDirectories(dir.resolve("state/linen"));
         try {
             UninstallCommand u = new UninstallCommand(dir.resolve("bin"),
                     new ConflistWriter(dir.resolve("net.d"), "bru2", "netdev", NODE.socket().toString(), Optional.empty()),
@@ -78,7 +82,11 @@ class UninstallCommandTest {
                     "bru2", "kbru", cmd, Optional.of(dir.resolve("state").toString()), Optional.empty());
             IllegalStateException e = assertThrows(IllegalStateException.class, u::run);
             assertTrue(e.getMessage().contains("kbru still has ports"), e.getMessage());
+            assertTrue(e.getMessage().contains("host-local's addresses kept: kbru is still there"), e.getMessage());
             assertTrue(cmd.run("ip", "link", "show", "dev", "kbru").ok());
+            assertEquals("a pod's container id", Files.readString(addresses.resolve("10.244.1.10")),
+                    "the pods' addresses stay reserved");
+            assertFalse(Files.exists(dir.resolve("state/linen")), "linen's setup record goes all the same");
         } finally {
             cmd.run("ip", "link", "del", "vethu0");
             cmd.run("ip", "link", "del", "kbru");
