@@ -299,6 +299,16 @@ linenctl_checks() {
   out=$(podman exec linen-lnd-n1-flaxd /opt/flaxd/linenctl --socket "$dir/state/flaxd/api.sock" flows 2>&1) \
     && ok=ok || { ok=FAIL; failures=$((failures + 1)); }
   printf '%-34s %s\n' "image's linenctl flows (lnd-n1)" "$ok ($(echo "$out" | tail -1))"
+  # trace and bundle use OVS's clients (openvswitch-common, in the image) on the mounted OVS rundir
+  out=$(podman exec linen-lnd-n1-flaxd /opt/flaxd/linenctl --socket "$dir/state/flaxd/api.sock" --ovs-rundir "$dir/ovs" \
+        trace 10.244.1.5 10.244.2.7 2>&1) || true
+  if echo "$out" | grep -q '^verdict  tunnelled through vxlan0 to node lnd-n2 '; then ok=ok; else ok=FAIL; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "image's linenctl trace (lnd-n1)" "$ok ($(echo "$out" | grep '^verdict' | cut -c1-60))"
+  # every part but flaxd's log, which is the container's stderr here (no --flaxd-log to give)
+  out=$(podman exec linen-lnd-n1-flaxd /opt/flaxd/linenctl --socket "$dir/state/flaxd/api.sock" --ovs-rundir "$dir/ovs" \
+        bundle --cni-conf-dir /host/etc/cni/net.d /tmp/lnd-bundle 2>&1) || true
+  if echo "$out" | grep -q 'not readable (see \*.error): flaxd.log$'; then ok=ok; else ok=FAIL; failures=$((failures + 1)); fi
+  printf '%-34s %s\n' "image's linenctl bundle (lnd-n1)" "$ok ($(echo "$out" | tail -1 | cut -c1-90))"
   out=$(ip netns exec lnd-n1 "$top/flax-daemon/linenctl" --socket "$dir/state/flaxd/api.sock" --ovs-rundir "$dir/ovs" flows 2>&1) \
     && ok=ok || { ok=FAIL; failures=$((failures + 1)); }
   printf '%-34s %s\n' "linenctl flows on lnd-n1" "$ok ($(echo "$out" | tail -1))"
