@@ -249,6 +249,23 @@ class FlowModeOpenFlowIT {
         assertEquals("\"" + round() + "\"", OVS.vsctl("get", "bridge", BR, "external_ids:linen-flow-rounds-live"));
     }
 
+    /**
+     * vxlan0 given another OpenFlow port (as a recreated port gets): the next check (2 s) moves
+     * every flow naming the tunnel to the new number, in the same round.
+     */
+    @Test
+    void aRenumberedTunnelPortIsFollowedByTheNextCheck() throws Exception {
+        cluster(N2, N3);
+        flaxd = start();
+        awaitEquals(() -> expected(N2, N3), FlowModeOpenFlowIT::dump);
+        int before = round();
+        assertTrue(!OVS.vsctl("get", "interface", "vxlan0", "ofport").equals("77"), "the test's number is new");
+        OVS.vsctl("set", "interface", "vxlan0", "ofport_request=77");
+        awaitEquals(() -> "77", () -> OVS.vsctl("get", "interface", "vxlan0", "ofport"));
+        awaitEquals(() -> handWritten(before, "77"), FlowModeOpenFlowIT::dump);
+        assertEquals(before, round(), "the flows were updated in place, not by a new round");
+    }
+
     /** A flow deleted by hand comes back, and one added by hand goes, with the next resync (2 s). */
     @Test
     void handEditsAreRepaired() throws Exception {
