@@ -21,6 +21,8 @@ public final class CniException extends Exception {
     public static final int ATTACH_FAILED = 102;
     /** Linen: the state directory (or a file in it) is not safe for root to write in. */
     public static final int STATE_DIR_UNSAFE = 103;
+    /** Linen: a fault of the plugin itself (a bug, or a broken installation such as a missing jar). */
+    public static final int INTERNAL_ERROR = 104;
 
     private final int code;
     private final String details;

@@ -41,7 +41,9 @@ public final class Linen {
     /**
      * Runs one CNI command; writes the result or a CNI error object to {@code out} as UTF-8 JSON
      * whatever the JVM's default charset. Stdin is read as UTF-8 (invalid UTF-8 is code 6).
-     * Errors answer in the config's own {@code cniVersion} when it could be read and is spoken here.
+     * Errors answer in the config's own {@code cniVersion} when it could be read and is spoken here;
+     * an unexpected exception or a missing class (a broken installation) is code 104, never a
+     * stack trace alone.
      */
     public int run(Map<String, String> env, InputStream in, OutputStream out) {
         String version = CniVersions.LATEST;
@@ -61,6 +63,11 @@ public final class Linen {
         } catch (CniException e) {
             rc = 1;
             answer = JsonValue.Writer.error(version, e.code(), e.getMessage(), e.details());
+        } catch (RuntimeException | LinkageError e) {
+            // the runtime reads stdout: an error object there, not a stack trace on stderr only
+            rc = 1;
+            answer = JsonValue.Writer.error(version, CniException.INTERNAL_ERROR,
+                    "internal error of the linen plugin (a bug, or a broken installation)", e.toString());
         }
         try {
             out.write(answer.getBytes(StandardCharsets.UTF_8));

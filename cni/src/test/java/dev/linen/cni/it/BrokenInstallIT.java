@@ -1,0 +1,64 @@
+package dev.linen.cni.it;
+
+import static dev.linen.cni.it.NodeFixture.assertCniError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.linen.cni.json.JsonValue.JObject;
+import dev.linen.ovs.testing.PrivateOvsExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A plugin whose installation lost a jar (a half-copied upgrade): the steady state never needs it,
+ * the full path does, and fails with a CNI error that names what is missing, not a Java stack
+ * trace with nothing on stdout.
+ */
+class BrokenInstallIT {
+    @RegisterExtension
+    static final PrivateOvsExtension OVS = new PrivateOvsExtension();
+    private CniNode node;
+
+    @BeforeEach
+    void setUp() {
+        node = NodeFixture.node(OVS);
+        Proc.ok("ip", "-n", node.netns, "link", "add", "kbbi", "type", "bridge");
+        Proc.ok("ip", "-n", node.netns, "link", "set", "kbbi", "up");
+    }
+
+    @AfterEach
+    void cleanUp() {
+        Proc.run("ip", "-n", node.netns, "link", "del", "kbbi");
+        node.close();
+    }
+
+    @Test
+    void aMissingJarOnTheFullPathIsACniErrorNamingIt(@TempDir Path dir) throws Exception {
+        Path target = Repo.plugin().getParent();
+        Proc.ok("cp", "-a", target.resolve("linen").toString(), target.resolve("linen-runtime").toString(), dir.toString());
+        List<Path> odl;
+        try (var jars = Files.list(dir.resolve("linen-runtime/lib"))) {
+            odl = jars.filter(j -> j.getFileName().toString().startsWith("library-")).toList();
+        }
+        assertEquals(1, odl.size(), "the OpenDaylight OVSDB library's jar: " + odl);
+        Files.delete(odl.get(0));
+        String conf = Conflists.linenOnly("1.0.0", node.socket, node.state(), "\"ovsBridge\":\"brbi\"",
+                "{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"kbbi\"}],\"ips\":[]}");
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", node.netns, "env", "CNI_COMMAND=ADD",
+                "CNI_CONTAINERID=bi", "CNI_NETNS=/var/run/netns/none", "CNI_IFNAME=eth0", "CNI_PATH=/usr/lib/cni"));
+        argv.add(dir.resolve("linen").toString());
+        Proc add = Proc.run(argv, java.util.Map.of(), conf);
+        JObject err = assertCniError(add, 104);
+        assertEquals("internal error of the linen plugin (a bug, or a broken installation)", err.string("msg").orElseThrow());
+        assertTrue(err.string("details").orElseThrow().contains("NoClassDefFoundError: org/opendaylight/ovsdb/"),
+                add.describe());
+        assertTrue(!add.stderr().contains("\tat dev.linen"), "no stack trace: " + add.stderr());
+    }
+}
