@@ -40,8 +40,12 @@ public final class PeerTable {
     private final String selfName;
     private Optional<Peer> self = Optional.empty();
     private final Map<String, Peer> accepted = new LinkedHashMap<>();
-    /** Usable on their own but clashing with an accepted Node: retried when one goes. */
-    private final Map<String, Peer> blocked = new TreeMap<>();
+    /**
+     * Usable on their own but clashing with an accepted Node: retried when one goes, in the order
+     * they were first seen (oldest first after a full list, arrival order after), so the Node a
+     * fresh start would accept is the one accepted, not the first by name.
+     */
+    private final Map<String, Peer> blocked = new LinkedHashMap<>();
     private final Map<String, Rejection> rejected = new HashMap<>();
     /** The rejection last logged per Node: each is logged once, not on every update. */
     private final Map<String, Rejection> logged = new HashMap<>();

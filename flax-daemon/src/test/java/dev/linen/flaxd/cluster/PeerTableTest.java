@@ -26,6 +26,31 @@ class PeerTableTest {
         return t;
     }
 
+    /**
+     * Two Nodes blocked by the same holder, and clashing with each other: when it goes, the one seen
+     * first (the older: a full list comes oldest first) takes the range, as a fresh start decides,
+     * not the first by name.
+     */
+    @Test
+    void whenTheHolderGoesTheFirstBlockedTakesItNotTheFirstByName() {
+        Peer older = new Peer("zeta", List.of("10.244.2.0/25"), "10.99.0.20");
+        Peer younger = new Peer("alpha", List.of("10.244.2.0/25"), "10.99.0.21");
+        PeerTable t = table();
+        t.update("zeta", ok(older));
+        t.update("alpha", ok(younger));
+        assertEquals(List.of(N2), t.peers(), "both overlap n2's 10.244.2.0/24");
+        assertEquals(new PeerTable.Delta(List.of(N2), List.of(older), false), t.update("n2", Optional.empty()));
+
+        PeerTable fresh = new PeerTable("n1");
+        Map<String, Verdict> oldestFirst = new java.util.LinkedHashMap<>();
+        oldestFirst.put("n1", new Verdict.Usable(SELF));
+        oldestFirst.put("zeta", new Verdict.Usable(older));
+        oldestFirst.put("alpha", new Verdict.Usable(younger));
+        fresh.replaceAll(oldestFirst);
+        assertEquals(List.of(older), fresh.peers(), "a fresh start decides the same");
+        assertEquals(fresh.peers(), t.peers());
+    }
+
     @Test
     void aNewPeerIsTheOnlyChange() {
         PeerTable t = table();
