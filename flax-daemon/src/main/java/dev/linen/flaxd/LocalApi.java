@@ -7,6 +7,7 @@ import dev.linen.flaxd.api.FlowDiffJson;
 import dev.linen.flaxd.bridge.BridgeReconciler;
 import dev.linen.flaxd.cluster.NodeWatcher;
 import dev.linen.flaxd.cluster.Peer;
+import dev.linen.flaxd.http.LocalApiServer;
 import dev.linen.flaxd.pipeline.FlowDiff;
 import dev.linen.flaxd.pipeline.FlowPlane;
 import dev.linen.flaxd.pipeline.FlowProgrammer;
@@ -14,7 +15,6 @@ import dev.linen.flaxd.pipeline.Pipeline;
 import dev.linen.flaxd.reconcile.ReconcileLoop;
 import dev.linen.flaxd.tunnel.TunnelMode;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -33,8 +33,11 @@ record LocalApi(FlaxdConfig config, NodeWatcher watcher, NodeReconciler reconcil
     static final String STATUS = "/v1/status";
     static final String PIPELINE = "/v1/pipeline";
     static final String FLOWS = "/v1/flows";
-    /** How long a flow dump may take: 10000 flows come in well under a second. */
-    private static final java.time.Duration DUMP_TIMEOUT = java.time.Duration.ofSeconds(10);
+    /**
+     * How long {@code /v1/flows} may read the bridge, every try included: inside the server's 5 s
+     * per connection (10000 flows come in well under a second).
+     */
+    private static final java.time.Duration DUMP_BUDGET = java.time.Duration.ofSeconds(4);
 
     Map<String, Supplier<String>> routes() {
         return Map.of(STATUS, () -> write(status()), PIPELINE, () -> write(pipeline()), FLOWS, () -> write(flowsDocument()));
@@ -109,7 +112,13 @@ record LocalApi(FlaxdConfig config, NodeWatcher watcher, NodeReconciler reconcil
         d.put("node", config.nodeName());
         d.put("mode", mode());
         d.put("bridge", config.tunnels().bridge());
-        flows.ifPresent(f -> d.setAll(FlowDiffJson.write(f.diff(DUMP_TIMEOUT))));
+        if (flows.isPresent()) {
+            try {
+                d.setAll(FlowDiffJson.write(flows.get().diff(DUMP_BUDGET)));
+            } catch (dev.linen.ovs.openflow.OpenFlowException | FlowPlane.Unsettled e) {
+                throw new LocalApiServer.Unavailable("cannot read the bridge's flows: " + e.getMessage());
+            }
+        }
         return d;
     }
 
@@ -128,12 +137,11 @@ record LocalApi(FlaxdConfig config, NodeWatcher watcher, NodeReconciler reconcil
         tables.addAll(FlowDiffJson.tables(FlowDiff.tables(pipeline)));
         FlowProgrammer.Programmed p = flows.get().programmed();
         d.put("round", p.round());
-        p.flows().stream().sorted(Comparator.comparingInt((Pipeline.OwnedFlow f) -> f.flow().table())
-                        .thenComparing(f -> -f.flow().priority()).thenComparing(f -> f.flow().toString()))
+        p.flows().stream().sorted(FlowDiff.ORDER)
                 .forEach(f -> {
                     ObjectNode o = out.addObject();
                     o.put("table", f.flow().table());
-                    o.put("tableName", pipeline.table(f.flow().table()).map(t -> t.table().name()).orElse(null));
+                    o.put("tableName", FlowDiff.tableName(pipeline, f.flow().table()).orElse(null));
                     o.put("feature", pipeline.featureOf(f.flow().cookie()).orElse(null));
                     o.put("peer", f.peer().orElse(null));
                     o.put("priority", f.flow().priority());

@@ -65,10 +65,10 @@ public final class FlowDiffJson {
     public static FlowDiff read(JsonNode doc) {
         List<FlowDiff.TableInfo> tables = new ArrayList<>();
         for (JsonNode t : array(doc, "tables")) {
-            tables.add(new FlowDiff.TableInfo(t.path("number").asInt(), text(t, "name"), text(t, "stage"),
+            tables.add(new FlowDiff.TableInfo(integer(t, "number"), text(t, "name"), text(t, "stage"),
                     text(t, "feature"), text(t, "miss")));
         }
-        return new FlowDiff(doc.path("round").asInt(), tables, rows(doc, "flows"), rows(doc, "extra"));
+        return new FlowDiff(integer(doc, "round"), tables, rows(doc, "flows"), rows(doc, "extra"));
     }
 
     private static List<FlowDiff.Row> rows(JsonNode doc, String field) {
@@ -80,7 +80,7 @@ public final class FlowDiffJson {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown flow state " + r.path("state"));
             }
-            rows.add(new FlowDiff.Row(r.path("table").asInt(), optional(r, "tableName"), optional(r, "feature"),
+            rows.add(new FlowDiff.Row(integer(r, "table"), optional(r, "tableName"), optional(r, "feature"),
                     optional(r, "peer"), text(r, "flow"), state));
         }
         return rows;
@@ -99,6 +99,13 @@ public final class FlowDiffJson {
             throw new IllegalArgumentException("no " + field + " in " + o);
         }
         return o.path(field).asText();
+    }
+
+    private static int integer(JsonNode o, String field) {
+        if (!o.path(field).isInt()) {
+            throw new IllegalArgumentException("no whole number " + field + " in " + o);
+        }
+        return o.path(field).asInt();
     }
 
     private static Optional<String> optional(JsonNode o, String field) {

@@ -88,6 +88,7 @@ public final class PeerTable {
         if (verdict.isPresent()) {
             place(name, verdict.get(), added);
         } else {
+            blocked.remove(name);
             rejected.remove(name);
             logged.remove(name);
         }
@@ -188,9 +189,11 @@ public final class PeerTable {
         return v instanceof Verdict.Usable u ? Optional.of(u.peer()) : Optional.empty();
     }
 
-    /** Removes the Node from every map; true when it freed a range or an address. */
+    /**
+     * Removes the Node from the accepted peers; true when it freed a range or an address. A blocked
+     * Node stays in {@link #blocked}, in its place, until {@link #place} decides on it again.
+     */
     private boolean drop(String name, List<Peer> removed) {
-        blocked.remove(name);
         Peer p = accepted.remove(name);
         if (p == null) {
             return false;
@@ -205,11 +208,14 @@ public final class PeerTable {
                 : v instanceof Verdict.Usable u ? clash(u.peer()) : Optional.empty();
         if (why.isPresent()) {
             if (v instanceof Verdict.Usable u) {
-                blocked.put(name, u.peer());
+                blocked.put(name, u.peer());   // an update keeps the Node's place in the retry order
+            } else {
+                blocked.remove(name);
             }
             reject(why.get());
             return;
         }
+        blocked.remove(name);
         rejected.remove(name);
         logged.remove(name);
         if (!(v instanceof Verdict.Usable u)) {

@@ -171,9 +171,18 @@ public final class LocalApiServer implements AutoCloseable {
         }
         try {
             return new HealthServer.Response(200, "application/json", route.get() + "\n");
+        } catch (Unavailable e) {
+            return HealthServer.Response.text(503, e.getMessage() + "\n");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "API " + head.path() + " failed", e);
             return HealthServer.Response.text(500, "internal error: " + e.getMessage() + "\n");
+        }
+    }
+
+    /** A route's answer that what it serves cannot be had now (503, with the reason): not a fault. */
+    public static final class Unavailable extends RuntimeException {
+        public Unavailable(String reason) {
+            super(reason);
         }
     }
 

@@ -150,8 +150,7 @@ public record UninstallCommand(Path binDir, ConflistWriter conflist, NodeNetwork
     private void removeState() throws IOException {
         deleteTree(Path.of(stateDir.map(s -> s + "/linen").orElse("/run/linen")));
         if (commands.run("ip", "link", "show", "dev", linuxBridge).ok()) {
-            throw new IllegalStateException("host-local's addresses kept: " + linuxBridge
-                    + " is still there (pods left on the node?)");
+            throw new IllegalStateException("host-local's addresses kept: " + linuxBridge + " is still there");
         }
         deleteTree(Path.of(stateDir.map(s -> s + "/ipam").orElse("/var/lib/cni/networks"), "linen"));
     }

@@ -23,6 +23,13 @@ import java.util.Optional;
 public record FlowDiff(int round, List<TableInfo> tables, List<Row> rows, List<Row> extra) {
     /** A table as flaxd's pipeline declares it. */
     public record TableInfo(int number, String name, String stage, String feature, String miss) {
+        public TableInfo {
+            java.util.Objects.requireNonNull(name, "name");
+            java.util.Objects.requireNonNull(stage, "stage");
+            java.util.Objects.requireNonNull(feature, "feature");
+            java.util.Objects.requireNonNull(miss, "miss");
+        }
+
         static TableInfo of(Pipeline.NumberedTable t) {
             return new TableInfo(t.number(), t.table().name(), t.table().stage().name().toLowerCase(Locale.ROOT),
                     t.feature(), switch (t.table().miss()) {
@@ -35,9 +42,21 @@ public record FlowDiff(int round, List<TableInfo> tables, List<Row> rows, List<R
     /** One flow: where it is, whose it is and whether the bridge has it. */
     public record Row(int table, Optional<String> tableName, Optional<String> feature, Optional<String> peer,
                       String flow, State state) {
+        public Row {
+            java.util.Objects.requireNonNull(tableName, "tableName");
+            java.util.Objects.requireNonNull(feature, "feature");
+            java.util.Objects.requireNonNull(peer, "peer");
+            java.util.Objects.requireNonNull(flow, "flow");
+            java.util.Objects.requireNonNull(state, "state");
+        }
     }
 
     public enum State { INSTALLED, MISSING, EXTRA }
+
+    /** The order flows are shown in: by table, then highest priority first, then by text. */
+    public static final Comparator<Pipeline.OwnedFlow> ORDER = Comparator
+            .comparingInt((Pipeline.OwnedFlow f) -> f.flow().table())
+            .thenComparing(f -> -f.flow().priority()).thenComparing(f -> f.flow().toString());
 
     public FlowDiff {
         tables = List.copyOf(tables);
@@ -55,8 +74,7 @@ public record FlowDiff(int round, List<TableInfo> tables, List<Row> rows, List<R
         Map<String, InstalledFlow> left = new LinkedHashMap<>();
         installed.forEach(f -> left.put(f.text(), f));
         List<Row> rows = new ArrayList<>();
-        desired.flows().stream().sorted(Comparator.comparingInt((Pipeline.OwnedFlow f) -> f.flow().table())
-                        .thenComparing(f -> -f.flow().priority()).thenComparing(f -> f.flow().toString()))
+        desired.flows().stream().sorted(ORDER)
                 .forEach(f -> {
                     String text = f.flow().toString();
                     rows.add(new Row(f.flow().table(), tableName(pipeline, f.flow().table()),
@@ -68,7 +86,8 @@ public record FlowDiff(int round, List<TableInfo> tables, List<Row> rows, List<R
         return new FlowDiff(desired.round(), tables(pipeline), rows, extra);
     }
 
-    private static Optional<String> tableName(Pipeline pipeline, int table) {
+    /** The name of table {@code table} in the pipeline, if it is one of its tables. */
+    public static Optional<String> tableName(Pipeline pipeline, int table) {
         return pipeline.table(table).map(t -> t.table().name());
     }
 

@@ -99,31 +99,42 @@ public final class FlowPlane implements AutoCloseable {
 
     /**
      * The current round's flows against what the bridge holds, read from the switch over flaxd's
-     * connection. The round's snapshot is taken before and after the read; when a round or peer
-     * change came in between, the read is repeated (three tries), so a diff never pairs one round
-     * with a dump of another unless the bridge keeps changing. Read-only; thread-safe. The dump's
-     * requests are counted under the {@code api} cause of the OpenFlow message metric.
+     * connection. A dump counts only when the programmed state was settled (no change under way,
+     * see {@link FlowProgrammer.Programmed#edits}) before it and unchanged after it; otherwise it is
+     * read again while {@code budget} lasts. Read-only; thread-safe. Each dump request is counted
+     * under the {@code api} cause of the OpenFlow message metric.
      *
      * @throws dev.linen.ovs.openflow.OpenFlowException when no switch is connected or it does not answer
+     * @throws Unsettled when flaxd kept changing the flows for the whole budget
      */
-    public FlowDiff diff(Duration timeout) {
-        FlowProgrammer.Programmed before = programmer.programmed();
-        List<dev.linen.ovs.openflow.InstalledFlow> held = List.of();
-        for (int attempt = 0; attempt < 3; attempt++) {
-            long dumps = programmer.dumpsSent();
+    public FlowDiff diff(Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            FlowProgrammer.Programmed before = programmer.programmed();
+            Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+            List<dev.linen.ovs.openflow.InstalledFlow> held;
             try {
-                held = programmer.dumpFlows(timeout);
-            } finally {
-                long sent = programmer.dumpsSent();
-                metrics.openflowMessages(Metrics.Cause.API, sent >= dumps ? sent - dumps : sent);
+                held = programmer.dumpFlows(left);
+            } catch (dev.linen.ovs.openflow.OpenFlowException.Timeout e) {
+                metrics.openflowMessages(Metrics.Cause.API, 1);
+                throw e;
             }
-            FlowProgrammer.Programmed after = programmer.programmed();
-            if (after.equals(before)) {
-                break;
+            metrics.openflowMessages(Metrics.Cause.API, 1);
+            if (before.settled() && programmer.programmed().edits() == before.edits()) {
+                return FlowDiff.of(pipeline(), before, held);
             }
-            before = after;
+            if (System.nanoTime() - deadline >= 0) {
+                throw new Unsettled("flaxd was changing the bridge's flows during each of " + attempt
+                        + " reads; try again");
+            }
         }
-        return FlowDiff.of(pipeline(), before, held);
+    }
+
+    /** {@link #diff} found no quiet moment to read the bridge in. */
+    public static final class Unsettled extends RuntimeException {
+        Unsettled(String message) {
+            super(message);
+        }
     }
 
     /** This node's pod range (its first IPv4 one) and gateway MAC, once its Node has a pod CIDR. */

@@ -46,6 +46,8 @@ public final class FlowProgrammer implements SwitchListener {
     /** Held while a new round replaces {@link #round} and {@link #installed}, and while both are read together. */
     private final Object published = new Object();
     private volatile int roundsCompleted;
+    /** See {@link Programmed#edits}. */
+    private final java.util.concurrent.atomic.AtomicLong edits = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * {@code bridge} names the bridge (name, datapath type); {@code wake} asks for a reconcile;
@@ -93,14 +95,33 @@ public final class FlowProgrammer implements SwitchListener {
      */
     public Programmed programmed() {
         synchronized (published) {
-            return new Programmed(round, List.copyOf(installed.values()));
+            return new Programmed(round, List.copyOf(installed.values()), edits.get());
         }
     }
 
-    /** A snapshot of {@link #programmed()}. */
-    public record Programmed(int round, List<OwnedFlow> flows) {
+    /**
+     * A snapshot of {@link #programmed()}. {@code edits} counts the changes sent to the switch: odd
+     * while one is under way (its flow mods may be on the switch, not yet in {@code flows}); two
+     * snapshots with the same even value saw no change in between.
+     */
+    public record Programmed(int round, List<OwnedFlow> flows, long edits) {
         public Programmed {
             flows = List.copyOf(flows);
+        }
+
+        /** True when no change was under way when it was taken. */
+        public boolean settled() {
+            return edits % 2 == 0;
+        }
+    }
+
+    /** Runs {@code change} (flow mods and their bookkeeping) with {@link #edits} odd meanwhile. */
+    private int editing(java.util.function.IntSupplier change) {
+        edits.incrementAndGet();
+        try {
+            return change.getAsInt();
+        } finally {
+            edits.incrementAndGet();
         }
     }
 
@@ -117,12 +138,6 @@ public final class FlowProgrammer implements SwitchListener {
             throw new OpenFlowException.Disconnected("no switch is connected to flaxd", null);
         }
         return sw.dumpFlows(timeout);
-    }
-
-    /** Flow dump requests sent to the connected switch (0 when none is connected). */
-    public long dumpsSent() {
-        FlowSwitch sw = connected;
-        return sw == null ? 0 : sw.dumpsSent();
     }
 
     public long messagesSent() {
@@ -241,18 +256,24 @@ public final class FlowProgrammer implements SwitchListener {
         if (mods.isEmpty()) {
             return 0;
         }
-        try {
-            apply(sw, mods);
-        } catch (RuntimeException e) {
-            programmed = null;
-            throw e;
-        }
-        then.run();
-        LOG.fine("peer flows changed: " + mods.size());
-        return mods.size();
+        return editing(() -> {
+            try {
+                apply(sw, mods);
+            } catch (RuntimeException e) {
+                programmed = null;
+                throw e;
+            }
+            then.run();
+            LOG.fine("peer flows changed: " + mods.size());
+            return mods.size();
+        });
     }
 
     private int newRound(OvsDatabase db, FlowSwitch sw, PipelineInput input) {
+        return editing(() -> installRound(db, sw, input));
+    }
+
+    private int installRound(OvsDatabase db, FlowSwitch sw, PipelineInput input) {
         Map<String, String> ids = db.bridge(bridge.name()).map(b -> b.externalIds()).orElse(Map.of());
         Set<Integer> live = new java.util.TreeSet<>(parseRounds(ids.get(LIVE_KEY)));
         int previous = parseRounds(ids.get(ROUND_KEY)).stream().findFirst().orElse(0);
@@ -316,12 +337,16 @@ public final class FlowProgrammer implements SwitchListener {
                 mods.add(new FlowMod.DeleteStrict(e.getValue().flow()));
             }
         }
-        if (!mods.isEmpty()) {
+        if (mods.isEmpty()) {
+            installed = new ConcurrentHashMap<>(want);
+            return 0;
+        }
+        return editing(() -> {
             apply(sw, mods);
             LOG.info("flows changed: " + mods.size());
-        }
-        installed = new ConcurrentHashMap<>(want);
-        return mods.size();
+            installed = new ConcurrentHashMap<>(want);
+            return mods.size();
+        });
     }
 
     private void writeRounds(OvsDatabase db, int current, List<Integer> live) {

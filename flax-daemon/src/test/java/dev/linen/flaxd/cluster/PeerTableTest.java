@@ -38,6 +38,7 @@ class PeerTableTest {
         PeerTable t = table();
         t.update("zeta", ok(older));
         t.update("alpha", ok(younger));
+        t.update("zeta", ok(older));   // e.g. a label changed: an update keeps zeta's place
         assertEquals(List.of(N2), t.peers(), "both overlap n2's 10.244.2.0/24");
         assertEquals(new PeerTable.Delta(List.of(N2), List.of(older), false), t.update("n2", Optional.empty()));
 

@@ -100,6 +100,25 @@ class LocalApiServerTest {
     }
 
     @Test
+    void aRouteThatCannotAnswerNowIs503WithItsReasonAndAFaultIs500() throws IOException {
+        Path socket = tmp.resolve("api/api.sock");
+        try (LocalApiServer s = new LocalApiServer(socket, Map.of(
+                "/v1/flows", () -> {
+                    throw new LocalApiServer.Unavailable("cannot read the bridge's flows: no switch is connected to flaxd");
+                },
+                "/v1/bug", () -> {
+                    throw new IllegalStateException("a bug");
+                }))) {
+            s.start();
+            String busy = get(socket, "/v1/flows");
+            assertTrue(busy.startsWith("HTTP/1.1 503 ") && busy.endsWith(
+                    "\r\n\r\ncannot read the bridge's flows: no switch is connected to flaxd\n"), busy);
+            String bug = get(socket, "/v1/bug");
+            assertTrue(bug.startsWith("HTTP/1.1 500 ") && bug.endsWith("internal error: a bug\n"), bug);
+        }
+    }
+
+    @Test
     void aStaleSocketIsReplacedButNothingElse() throws IOException {
         Path socket = tmp.resolve("api/api.sock");
         new LocalApiServer(socket, Map.of()).close();

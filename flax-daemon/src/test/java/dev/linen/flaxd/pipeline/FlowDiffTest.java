@@ -21,7 +21,7 @@ class FlowDiffTest {
             Optional.of(new PipelineInput.Local(Ipv4Prefix.parse("10.244.1.0/24"), MacAddress.parse("0a:58:0a:f4:01:01"))),
             List.of(new Peer("n2", List.of("10.244.2.0/24"), "10.99.0.12"), new Peer("n3", List.of("10.244.3.0/24"), "10.99.0.13")));
     private static final FlowProgrammer.Programmed ROUND7 =
-            new FlowProgrammer.Programmed(7, Pipeline.standard().owned(INPUT, 7));
+            new FlowProgrammer.Programmed(7, Pipeline.standard().owned(INPUT, 7), 0);
     private static final String TO_N3 = "cookie=0x7030000000000, table=20, priority=200,ip,nw_dst=10.244.3.0/24 actions="
             + "set_field:0e:4c:4e:00:00:01->eth_src,load:0xa63000d->NXM_NX_TUN_IPV4_DST[],output:5";
 

@@ -22,6 +22,13 @@ public abstract sealed class OpenFlowException extends RuntimeException {
         }
     }
 
+    /** The switch answered a statistics request (a flow count or dump) with an OpenFlow error. */
+    public static final class Refused extends OpenFlowException {
+        public Refused(String message) {
+            super(message, null);
+        }
+    }
+
     /** The switch answered some of the flow mods with errors; the others were applied. */
     public static final class Rejected extends OpenFlowException {
         private final List<Rejection> rejections;

@@ -64,8 +64,19 @@ final class ActionDecoder {
             case NiciraActions.RegMove m -> move(m);
             case NiciraActions.RegLoad l -> load(l);
             case null, default -> Optional.empty();
-        }, choice instanceof SetFieldCase s && s.getSetFieldAction() != null ? "set_field "
-                + s.getSetFieldAction().getMatchEntry().stream().map(MatchEntry::getMatchEntryValue).toList() : choice);
+        }, describe(choice));
+    }
+
+    /** What an action the model lacks is called in the text: OpenFlow terms where we know them. */
+    private static Object describe(Object choice) {
+        return switch (choice) {
+            case OutputActionCase o when o.getOutputAction() != null && o.getOutputAction().getPort() != null ->
+                    "output to port " + Long.toUnsignedString(o.getOutputAction().getPort().getValue().toJava());
+            case SetFieldCase s when s.getSetFieldAction() != null -> "set_field "
+                    + s.getSetFieldAction().getMatchEntry().stream().map(MatchEntry::getMatchEntryValue).toList();
+            case null -> "an empty action";
+            default -> choice;
+        };
     }
 
     /** The value of {@code decode}, or an unknown naming {@code what} when it is empty or fails. */

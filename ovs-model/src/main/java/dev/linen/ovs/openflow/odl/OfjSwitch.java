@@ -202,7 +202,7 @@ final class OfjSwitch implements FlowSwitch, ConnectionReadyListener {
         Sent s = error.getXid() == null ? null : outstanding.get(error.getXid().toJava());
         String text = error.getTypeString() + "/" + error.getCodeString();
         if (s == null) {
-            if (!admitted()) {
+            if (!admitted() || (error.getXid() != null && stats.fail(error.getXid().toJava(), text))) {
                 return;
             }
             LOG.warning("OpenFlow error from " + datapathId + " for xid " + error.getXid() + ": " + text);

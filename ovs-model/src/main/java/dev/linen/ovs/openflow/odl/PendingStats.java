@@ -55,6 +55,23 @@ final class PendingStats {
         }
     }
 
+    /**
+     * The switch answered request {@code xid} with an OpenFlow error: that request fails now
+     * instead of at its timeout. True when a request of ours had that xid.
+     */
+    boolean fail(long xid, String error) {
+        var count = counts.remove(xid);
+        var parts = dumps.remove(xid);
+        String why = "the switch answered with OpenFlow error " + error;
+        if (count != null) {
+            count.completeExceptionally(new OpenFlowException.Refused(why));
+        }
+        if (parts != null) {
+            parts.done().completeExceptionally(new OpenFlowException.Refused(why));
+        }
+        return count != null || parts != null;
+    }
+
     /** The connection ended: every waiting request fails. */
     void failAll(String why) {
         counts.values().forEach(f -> f.completeExceptionally(new OpenFlowException.Disconnected(why, null)));
