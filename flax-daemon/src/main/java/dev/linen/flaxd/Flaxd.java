@@ -84,10 +84,10 @@ public final class Flaxd implements AutoCloseable {
     public void start(Duration syncTimeout) throws InterruptedException, java.io.IOException {
         bridge = new BridgeReconciler(config.ovsdb(), this::bridgeSpec, metrics);
         if (config.tunnels().mode() == TunnelMode.FLOW) {
-            // only the bridge whose datapath id OVSDB shows is admitted as the switch
+            // only the bridge whose datapath id OVSDB shows, connecting as OVSDB's socket owner, is admitted
             flowPlane = Optional.of(FlowPlane.start(config.openflow(),
                     BridgeSpec.of(config.tunnels().bridge(), config.datapathType()),
-                    () -> queue.add(NodeReconciler.FULL), metrics, bridge::current));
+                    () -> queue.add(NodeReconciler.FULL), metrics, bridge::current, config.ovsdb()));
         }
         watcher = new NodeWatcher(client, queue);
         PeerTable table = new PeerTable(config.nodeName());

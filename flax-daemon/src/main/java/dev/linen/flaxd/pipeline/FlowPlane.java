@@ -9,10 +9,16 @@ import dev.linen.ovs.db.OvsDatabase;
 import dev.linen.ovs.openflow.ControllerSpec;
 import dev.linen.ovs.openflow.OpenFlowController;
 import dev.linen.ovs.openflow.OpenFlowControllers;
+import dev.linen.ovs.db.OvsdbEndpoint;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * Flow mode's OpenFlow side: flaxd's controller (the bridge's only one) and the programmer that
@@ -20,6 +26,7 @@ import java.util.Optional;
  * close after the reconcile loop has stopped.
  */
 public final class FlowPlane implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(FlowPlane.class.getName());
     private final OpenFlowController controller;
     private final FlowProgrammer programmer;
     private final Metrics metrics;
@@ -35,15 +42,36 @@ public final class FlowPlane implements AutoCloseable {
     /**
      * Listens on {@code address}; {@code wake} is called when the bridge connects or goes. Only the
      * bridge itself is admitted, one connection at a time: the datapath id {@code ovsdb}'s session
-     * shows for it (none while there is no session); any other client is closed unheard.
+     * shows for it (none while there is no session), from a socket of ovs-vswitchd's user
+     * ({@link #switchUid}, read once here from {@code endpoint}); any other client is closed unheard.
      */
     public static FlowPlane start(InetSocketAddress address, BridgeSpec bridge, Runnable wake, Metrics metrics,
-                                  java.util.function.Supplier<Optional<OvsDatabase>> ovsdb) {
+                                  java.util.function.Supplier<Optional<OvsDatabase>> ovsdb, OvsdbEndpoint endpoint) {
         FlowProgrammer programmer = new FlowProgrammer(bridge, Pipeline.standard(), wake, metrics::flowModBatch);
         metrics.flowsByTable(programmer::flowsByTable);
         OpenFlowController controller = OpenFlowControllers.listen(ControllerSpec.on(address, () -> ovsdb.get()
-                .map(db -> db.datapathId(bridge.name())).orElse(java.util.OptionalLong.empty())), programmer);
+                .map(db -> db.datapathId(bridge.name())).orElse(java.util.OptionalLong.empty()),
+                switchUid(endpoint)), programmer);
         return new FlowPlane(controller, programmer, metrics);
+    }
+
+    /**
+     * The user ovs-vswitchd runs as: the owner of the OVSDB unix socket (ovs-vswitchd runs as the
+     * user that owns its database's socket: root on Debian, {@code openvswitch} on RHEL); 0 (root)
+     * for a TCP endpoint, or when the socket cannot be read yet (then only root's switch is
+     * admitted, and a switch of another user is refused until flaxd restarts). Read-only.
+     */
+    static int switchUid(OvsdbEndpoint endpoint) {
+        if (!(endpoint instanceof OvsdbEndpoint.UnixSocket(Path path))) {
+            return 0;
+        }
+        try {
+            return (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warning("cannot read the owner of the OVSDB socket " + path + " (" + e
+                    + "); only a switch running as root is admitted");
+            return 0;
+        }
     }
 
     /**

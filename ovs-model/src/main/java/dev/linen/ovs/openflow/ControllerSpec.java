@@ -18,6 +18,12 @@ import java.util.function.Supplier;
  * shows its datapath id is still admitted; it is called from the controller's own thread and may
  * block briefly (an OVSDB read).
  *
+ * <p>The switch's process is checked too: the peer socket must belong to {@code switchUid} (the
+ * user ovs-vswitchd runs as), read from the kernel's socket tables ({@code /proc/net/tcp},
+ * {@code tcp6}) of the controller's network namespace. A connection from another user, or one
+ * the tables do not show (ended, or from another namespace), is not admitted whatever datapath
+ * id it claims, so no local process can pose as the bridge while the bridge is disconnected.
+ *
  * @param address            a specific local address (loopback for flaxd), never the wildcard address
  * @param expectedDatapathId the datapath id of the one bridge this controller serves
  * @param idleTimeout        after this long without a message from a switch, it is sent an echo
@@ -25,9 +31,11 @@ import java.util.function.Supplier;
  * @param handshakeTimeout   a connection not admitted within this long after it was accepted (no
  *                           hello, no features reply, a foreign datapath id, the slot taken) is closed
  * @param maxInFlight        flow mods sent but not yet covered by an answered barrier, per switch
+ * @param switchUid          the uid the switch's socket must belong to (0, root, unless
+ *                           ovs-vswitchd runs as another user); never negative
  */
 public record ControllerSpec(InetSocketAddress address, Supplier<OptionalLong> expectedDatapathId,
-                             Duration idleTimeout, Duration handshakeTimeout, int maxInFlight) {
+                             Duration idleTimeout, Duration handshakeTimeout, int maxInFlight, int switchUid) {
     public ControllerSpec {
         if (address.isUnresolved() || address.getAddress().isAnyLocalAddress()) {
             throw new IllegalArgumentException("controller must listen on a specific address: " + address);
@@ -42,10 +50,25 @@ public record ControllerSpec(InetSocketAddress address, Supplier<OptionalLong> e
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be positive: " + maxInFlight);
         }
+        if (switchUid < 0) {
+            throw new IllegalArgumentException("switch uid must not be negative: " + switchUid);
+        }
     }
 
-    /** flaxd's settings: 15 s idle probe, 5 s handshake, 1024 mods in flight. */
+    /** A switch that runs as root (uid 0). */
+    public ControllerSpec(InetSocketAddress address, Supplier<OptionalLong> expectedDatapathId,
+                          Duration idleTimeout, Duration handshakeTimeout, int maxInFlight) {
+        this(address, expectedDatapathId, idleTimeout, handshakeTimeout, maxInFlight, 0);
+    }
+
+    /** flaxd's settings: 15 s idle probe, 5 s handshake, 1024 mods in flight; a switch running as root. */
     public static ControllerSpec on(InetSocketAddress address, Supplier<OptionalLong> expectedDatapathId) {
-        return new ControllerSpec(address, expectedDatapathId, Duration.ofSeconds(15), Duration.ofSeconds(5), 1024);
+        return on(address, expectedDatapathId, 0);
+    }
+
+    /** flaxd's settings (see {@link #on(InetSocketAddress, Supplier)}) for a switch running as {@code switchUid}. */
+    public static ControllerSpec on(InetSocketAddress address, Supplier<OptionalLong> expectedDatapathId, int switchUid) {
+        return new ControllerSpec(address, expectedDatapathId, Duration.ofSeconds(15), Duration.ofSeconds(5), 1024,
+                switchUid);
     }
 }

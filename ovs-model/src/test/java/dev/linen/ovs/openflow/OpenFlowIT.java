@@ -14,10 +14,12 @@ import dev.linen.ovs.flow.Match;
 import dev.linen.ovs.db.OvsDatabase;
 import dev.linen.ovs.db.OvsDatabases;
 import dev.linen.ovs.db.OvsdbEndpoint;
+import dev.linen.ovs.proc.ProcessRunner;
 import dev.linen.ovs.testing.ForeignOpenFlowClient;
 import dev.linen.ovs.testing.PrivateOvsExtension;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,8 +42,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Our controller (openflowjava adapter) against a real OVS bridge: handshake, flows written as our
  * values and read back with ovs-ofctl, errors charged to the flow that caused them, delete by
  * cookie, a large burst under the in-flight bound, a new session after ovs-vswitchd restarts, and
- * admission: only the bridge whose datapath id OVSDB shows, one session at a time, and no
- * connection outlives the handshake deadline without being admitted.
+ * admission: only the bridge whose datapath id OVSDB shows, from a socket of ovs-vswitchd's user
+ * (root), one session at a time, and no connection outlives the handshake deadline without being
+ * admitted.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenFlowIT {
@@ -292,5 +295,50 @@ class OpenFlowIT {
         }
         assertTrue(sw.connected());
         assertTrue(CONNECTED.isEmpty() && GONE.isEmpty());
+    }
+
+    /**
+     * While the bridge is away (its controller removed), a process of uid 65534 completes the
+     * handshake claiming the bridge's own datapath id and is closed at the handshake deadline
+     * unheard; the same client run as root (ovs-vswitchd's user here) in the same window is
+     * admitted, so what tells them apart is the peer socket's owner.
+     */
+    @Test
+    @Order(10)
+    void anotherUserPosingAsTheAbsentBridgeIsRefusedAndRootIsAdmitted() throws Exception {
+        String dpid = bridgeDatapathId();
+        OVS.vsctl("del-controller", BR);
+        assertEquals(sw, GONE.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "the bridge's session ended");
+        try {
+            ProcessRunner.Result nobody = posingSwitch(List.of("setpriv", "--reuid", "65534", "--regid", "65534",
+                    "--clear-groups"), dpid);
+            assertEquals(0, nobody.exit(), nobody.output());
+            assertTrue(nobody.output().contains("closed after") && nobody.output().contains("received [0, 5]"),
+                    "uid 65534 was closed after hello and features only: " + nobody.output());
+            assertTrue(CONNECTED.isEmpty(), "uid 65534 reached the listener: " + CONNECTED);
+
+            ProcessRunner.Result root = posingSwitch(List.of(), dpid);
+            assertEquals(0, root.exit(), root.output());
+            assertTrue(root.output().contains("open after"), "root's client was kept: " + root.output());
+            FlowSwitch posing = CONNECTED.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(posing != null, "root's client claiming the bridge's datapath id was admitted");
+            assertEquals(dpid, posing.datapathId());
+            assertEquals(posing, GONE.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "its session ended when it exited");
+        } finally {
+            setController();
+        }
+        sw = CONNECTED.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(sw != null && sw.connected(), "the bridge connected again");
+        assertEquals(dpid, sw.datapathId());
+    }
+
+    /** Runs test resource openflow/posing-switch.py (after {@code prefix}) claiming {@code dpid}. */
+    private static ProcessRunner.Result posingSwitch(List<String> prefix, String dpid) throws Exception {
+        String script = Path.of(OpenFlowIT.class.getResource("/openflow/posing-switch.py").toURI()).toString();
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(List.of("/usr/bin/python3", script, controller.address().getAddress().getHostAddress(),
+                Integer.toString(controller.address().getPort()), dpid,
+                Long.toString(HANDSHAKE.plusSeconds(3).toSeconds())));
+        return new ProcessRunner(Duration.ofSeconds(30), 1 << 16).run(argv);
     }
 }

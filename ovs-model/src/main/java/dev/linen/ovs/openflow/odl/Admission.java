@@ -1,20 +1,34 @@
 package dev.linen.ovs.openflow.odl;
 
+import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The controller's one switch slot: a switch is admitted only when its datapath id is the expected
- * one and no other admitted switch is still connected. Thread-safe.
+ * one, its socket belongs to the expected user, and no other admitted switch is still connected.
+ * Thread-safe.
  */
 final class Admission {
     private final Supplier<OptionalLong> expected;
+    private final int expectedUid;
+    private final Function<InetSocketAddress, OptionalInt> peerUid;
     /** The admitted switch, until it is released; guarded by {@code this}. */
     private OfjSwitch holder;
 
-    Admission(Supplier<OptionalLong> expected) {
-        this.expected = expected;
+    /**
+     * @param expected    the bridge's datapath id, when known
+     * @param expectedUid the user the switch's socket must belong to
+     * @param peerUid     the owner of the socket at a peer address connected to us; empty when unknown
+     */
+    Admission(Supplier<OptionalLong> expected, int expectedUid, Function<InetSocketAddress, OptionalInt> peerUid) {
+        this.expected = Objects.requireNonNull(expected, "expected");
+        this.expectedUid = expectedUid;
+        this.peerUid = Objects.requireNonNull(peerUid, "peerUid");
     }
 
     /**
@@ -36,6 +50,10 @@ final class Admission {
         if (want.getAsLong() != datapathId) {
             return Optional.of("not the bridge, whose datapath id is " + OfjSwitch.hex(want.getAsLong()));
         }
+        Optional<String> foreignUser = ownerRefusal(candidate.connection().getRemoteAddress());
+        if (foreignUser.isPresent()) {
+            return foreignUser;
+        }
         OfjSwitch stale;
         synchronized (this) {
             if (holder != null && holder.alive()) {
@@ -47,6 +65,24 @@ final class Admission {
         }
         if (stale != null) {
             stale.onDisconnected();
+        }
+        return Optional.empty();
+    }
+
+    /** Why the socket at {@code peer} is not the switch's user's, or empty when it is. */
+    private Optional<String> ownerRefusal(InetSocketAddress peer) {
+        OptionalInt uid;
+        try {
+            uid = peer == null ? OptionalInt.empty() : peerUid.apply(peer);
+        } catch (RuntimeException e) {
+            return Optional.of("the peer socket's owner cannot be read: " + e.getMessage());
+        }
+        if (uid.isEmpty()) {
+            return Optional.of("the peer socket is not in this host's socket tables, its owner is unknown");
+        }
+        if (uid.getAsInt() != expectedUid) {
+            return Optional.of("peer socket belongs to uid " + uid.getAsInt() + ", not " + expectedUid
+                    + " (ovs-vswitchd's)");
         }
         return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package dev.linen.ovs.openflow.odl;
 
+import dev.linen.ovs.net.TcpPeerOwner;
 import dev.linen.ovs.openflow.ControllerSpec;
 import dev.linen.ovs.openflow.OpenFlowController;
 import dev.linen.ovs.openflow.OpenFlowException;
@@ -7,10 +8,12 @@ import dev.linen.ovs.openflow.SwitchListener;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.opendaylight.infrautils.diagstatus.DiagStatusService;
@@ -23,7 +26,8 @@ import org.opendaylight.openflowjava.protocol.impl.core.SwitchConnectionProvider
  * The controller endpoint on openflowjava: a TCP listener on one address; every switch that
  * connects gets its own {@link OfjSwitch}. Only connections from the listening address's own
  * host kind are accepted: a loopback listener refuses non-loopback peers. Of those, only the
- * bridge the spec names is admitted, one at a time ({@link Admission}); the rest are closed.
+ * bridge the spec names, from a socket of the spec's switch user, is admitted, one at a time
+ * ({@link Admission}); the rest are closed.
  */
 public final class OfjController implements OpenFlowController {
     private static final Logger LOG = Logger.getLogger(OfjController.class.getName());
@@ -51,8 +55,14 @@ public final class OfjController implements OpenFlowController {
                 r -> Thread.ofPlatform().name("openflow-callbacks").daemon().unstarted(r));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("openflow-handshake").daemon().unstarted(r));
-        var handshake = new OfjSwitch.Handshake(new Admission(spec.expectedDatapathId()), timer, callbacks,
-                spec.handshakeTimeout());
+        // the accepted connections' local address is the listener's (never the wildcard address)
+        AtomicReference<InetSocketAddress> listening = new AtomicReference<>();
+        TcpPeerOwner owners = TcpPeerOwner.system();
+        Admission admission = new Admission(spec.expectedDatapathId(), spec.switchUid(), peer -> {
+            InetSocketAddress ours = listening.get();
+            return ours == null ? OptionalInt.empty() : owners.uidOf(peer, ours);
+        });
+        var handshake = new OfjSwitch.Handshake(admission, timer, callbacks, spec.handshakeTimeout());
         SwitchConnectionProviderImpl provider = new SwitchConnectionProviderImpl(noDiagStatus(),
                 new OfjConfiguration(spec.address(), spec.idleTimeout().toMillis()));
         NiciraActions.register(provider);
@@ -62,6 +72,7 @@ public final class OfjController implements OpenFlowController {
         try {
             provider.startup(handler(spec, listener, handshake)).get(START_SECONDS, TimeUnit.SECONDS);
             InetSocketAddress local = provider.getServerFacade().localAddress();
+            listening.set(local);
             LOG.info("OpenFlow controller listening on " + local);
             return new OfjController(provider, callbacks, timer, local);
         } catch (Exception e) {
