@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * Flow mode's OpenFlow side: flaxd's controller (the bridge's only one) and the programmer that
@@ -26,7 +25,6 @@ import java.util.logging.Logger;
  * close after the reconcile loop has stopped.
  */
 public final class FlowPlane implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(FlowPlane.class.getName());
     private final OpenFlowController controller;
     private final FlowProgrammer programmer;
     private final Metrics metrics;
@@ -43,7 +41,7 @@ public final class FlowPlane implements AutoCloseable {
      * Listens on {@code address}; {@code wake} is called when the bridge connects or goes. Only the
      * bridge itself is admitted, one connection at a time: the datapath id {@code ovsdb}'s session
      * shows for it (none while there is no session), from a socket of ovs-vswitchd's user
-     * ({@link #switchUid}, read once here from {@code endpoint}); any other client is closed unheard.
+     * ({@link #switchUid} of {@code endpoint}, read at each admission); any other client is closed unheard.
      */
     public static FlowPlane start(InetSocketAddress address, BridgeSpec bridge, Runnable wake, Metrics metrics,
                                   java.util.function.Supplier<Optional<OvsDatabase>> ovsdb, OvsdbEndpoint endpoint) {
@@ -51,26 +49,24 @@ public final class FlowPlane implements AutoCloseable {
         metrics.flowsByTable(programmer::flowsByTable);
         OpenFlowController controller = OpenFlowControllers.listen(ControllerSpec.on(address, () -> ovsdb.get()
                 .map(db -> db.datapathId(bridge.name())).orElse(java.util.OptionalLong.empty()),
-                switchUid(endpoint)), programmer);
+                () -> switchUid(endpoint)), programmer);
         return new FlowPlane(controller, programmer, metrics);
     }
 
     /**
      * The user ovs-vswitchd runs as: the owner of the OVSDB unix socket (ovs-vswitchd runs as the
-     * user that owns its database's socket: root on Debian, {@code openvswitch} on RHEL); 0 (root)
-     * for a TCP endpoint, or when the socket cannot be read yet (then only root's switch is
-     * admitted, and a switch of another user is refused until flaxd restarts). Read-only.
+     * user that owns its database's socket: root on Debian, {@code openvswitch} on RHEL), the link
+     * itself if it is one; 0 (root) for a TCP endpoint; empty while the socket cannot be read (no
+     * switch is admitted then: OVS is not up yet). Read-only.
      */
-    static int switchUid(OvsdbEndpoint endpoint) {
+    static java.util.OptionalInt switchUid(OvsdbEndpoint endpoint) {
         if (!(endpoint instanceof OvsdbEndpoint.UnixSocket(Path path))) {
-            return 0;
+            return java.util.OptionalInt.of(0);
         }
         try {
-            return (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            return java.util.OptionalInt.of((Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS));
         } catch (IOException | UnsupportedOperationException e) {
-            LOG.warning("cannot read the owner of the OVSDB socket " + path + " (" + e
-                    + "); only a switch running as root is admitted");
-            return 0;
+            return java.util.OptionalInt.empty();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.linen.ovs.openflow;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
@@ -32,10 +33,12 @@ import java.util.function.Supplier;
  *                           hello, no features reply, a foreign datapath id, the slot taken) is closed
  * @param maxInFlight        flow mods sent but not yet covered by an answered barrier, per switch
  * @param switchUid          the uid the switch's socket must belong to (0, root, unless
- *                           ovs-vswitchd runs as another user); never negative
+ *                           ovs-vswitchd runs as another user), asked at each admission like the
+ *                           datapath id; while it is empty nothing is admitted
  */
 public record ControllerSpec(InetSocketAddress address, Supplier<OptionalLong> expectedDatapathId,
-                             Duration idleTimeout, Duration handshakeTimeout, int maxInFlight, int switchUid) {
+                             Duration idleTimeout, Duration handshakeTimeout, int maxInFlight,
+                             Supplier<OptionalInt> switchUid) {
     public ControllerSpec {
         if (address.isUnresolved() || address.getAddress().isAnyLocalAddress()) {
             throw new IllegalArgumentException("controller must listen on a specific address: " + address);
@@ -50,24 +53,25 @@ public record ControllerSpec(InetSocketAddress address, Supplier<OptionalLong> e
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be positive: " + maxInFlight);
         }
-        if (switchUid < 0) {
-            throw new IllegalArgumentException("switch uid must not be negative: " + switchUid);
-        }
+        Objects.requireNonNull(switchUid, "switchUid");
     }
+
+    private static final Supplier<OptionalInt> ROOT = () -> OptionalInt.of(0);
 
     /** A switch that runs as root (uid 0). */
     public ControllerSpec(InetSocketAddress address, Supplier<OptionalLong> expectedDatapathId,
                           Duration idleTimeout, Duration handshakeTimeout, int maxInFlight) {
-        this(address, expectedDatapathId, idleTimeout, handshakeTimeout, maxInFlight, 0);
+        this(address, expectedDatapathId, idleTimeout, handshakeTimeout, maxInFlight, ROOT);
     }
 
     /** flaxd's settings: 15 s idle probe, 5 s handshake, 1024 mods in flight; a switch running as root. */
     public static ControllerSpec on(InetSocketAddress address, Supplier<OptionalLong> expectedDatapathId) {
-        return on(address, expectedDatapathId, 0);
+        return on(address, expectedDatapathId, ROOT);
     }
 
     /** flaxd's settings (see {@link #on(InetSocketAddress, Supplier)}) for a switch running as {@code switchUid}. */
-    public static ControllerSpec on(InetSocketAddress address, Supplier<OptionalLong> expectedDatapathId, int switchUid) {
+    public static ControllerSpec on(InetSocketAddress address, Supplier<OptionalLong> expectedDatapathId,
+                                    Supplier<OptionalInt> switchUid) {
         return new ControllerSpec(address, expectedDatapathId, Duration.ofSeconds(15), Duration.ofSeconds(5), 1024,
                 switchUid);
     }

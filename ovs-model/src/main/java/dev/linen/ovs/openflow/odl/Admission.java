@@ -15,19 +15,20 @@ import java.util.function.Supplier;
  */
 final class Admission {
     private final Supplier<OptionalLong> expected;
-    private final int expectedUid;
+    private final Supplier<OptionalInt> expectedUid;
     private final Function<InetSocketAddress, OptionalInt> peerUid;
     /** The admitted switch, until it is released; guarded by {@code this}. */
     private OfjSwitch holder;
 
     /**
      * @param expected    the bridge's datapath id, when known
-     * @param expectedUid the user the switch's socket must belong to
+     * @param expectedUid the user the switch's socket must belong to, when known
      * @param peerUid     the owner of the socket at a peer address connected to us; empty when unknown
      */
-    Admission(Supplier<OptionalLong> expected, int expectedUid, Function<InetSocketAddress, OptionalInt> peerUid) {
+    Admission(Supplier<OptionalLong> expected, Supplier<OptionalInt> expectedUid,
+              Function<InetSocketAddress, OptionalInt> peerUid) {
         this.expected = Objects.requireNonNull(expected, "expected");
-        this.expectedUid = expectedUid;
+        this.expectedUid = Objects.requireNonNull(expectedUid, "expectedUid");
         this.peerUid = Objects.requireNonNull(peerUid, "peerUid");
     }
 
@@ -72,16 +73,21 @@ final class Admission {
     /** Why the socket at {@code peer} is not the switch's user's, or empty when it is. */
     private Optional<String> ownerRefusal(InetSocketAddress peer) {
         OptionalInt uid;
+        OptionalInt want;
         try {
             uid = peer == null ? OptionalInt.empty() : peerUid.apply(peer);
+            want = expectedUid.get();
         } catch (RuntimeException e) {
             return Optional.of("the peer socket's owner cannot be read: " + e.getMessage());
         }
         if (uid.isEmpty()) {
             return Optional.of("the peer socket is not in this host's socket tables, its owner is unknown");
         }
-        if (uid.getAsInt() != expectedUid) {
-            return Optional.of("peer socket belongs to uid " + uid.getAsInt() + ", not " + expectedUid
+        if (want.isEmpty()) {
+            return Optional.of("ovs-vswitchd's user is not known yet");
+        }
+        if (uid.getAsInt() != want.getAsInt()) {
+            return Optional.of("peer socket belongs to uid " + uid.getAsInt() + ", not " + want.getAsInt()
                     + " (ovs-vswitchd's)");
         }
         return Optional.empty();
