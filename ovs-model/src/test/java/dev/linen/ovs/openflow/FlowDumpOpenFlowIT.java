@@ -3,9 +3,6 @@ package dev.linen.ovs.openflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.linen.ovs.db.OvsDatabase;
-import dev.linen.ovs.db.OvsDatabases;
-import dev.linen.ovs.db.OvsdbEndpoint;
 import dev.linen.ovs.flow.Action;
 import dev.linen.ovs.flow.Cookie;
 import dev.linen.ovs.flow.Flow;
@@ -13,8 +10,6 @@ import dev.linen.ovs.flow.Ipv4Prefix;
 import dev.linen.ovs.flow.MacAddress;
 import dev.linen.ovs.flow.Match;
 import dev.linen.ovs.testing.PrivateOvsExtension;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,44 +41,30 @@ class FlowDumpOpenFlowIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final LinkedBlockingQueue<FlowSwitch> CONNECTED = new LinkedBlockingQueue<>();
     private static final MacAddress VMAC = MacAddress.parse("aa:bb:cc:00:00:01");
-    private static OpenFlowController controller;
-    private static OvsDatabase db;
+    private static ControlledBridge bridge;
     private static FlowSwitch sw;
 
     @BeforeAll
     static void connect() throws Exception {
-        db = OvsDatabases.connect(new OvsdbEndpoint.UnixSocket(OVS.socket()), WAIT);
-        controller = OpenFlowControllers.listen(
-                new ControllerSpec(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                        () -> db.datapathId(BR), Duration.ofSeconds(15), Duration.ofSeconds(3), 300),
-                new SwitchListener() {
-                    @Override
-                    public void connected(FlowSwitch s) {
-                        CONNECTED.add(s);
-                    }
+        bridge = ControlledBridge.start(OVS, BR, Duration.ofSeconds(3), 300, new SwitchListener() {
+            @Override
+            public void connected(FlowSwitch s) {
+                CONNECTED.add(s);
+            }
 
-                    @Override
-                    public void disconnected(FlowSwitch s) {
-                    }
-                });
-        OVS.vsctl("add-br", BR, "--", "set", "bridge", BR, "datapath_type=netdev", "protocols=OpenFlow13",
-                "fail_mode=secure");
-        OVS.vsctl("set-controller", BR, "tcp:127.0.0.1:" + controller.address().getPort(),
-                "--", "set", "controller", BR, "connection_mode=out-of-band", "max_backoff=1000");
+            @Override
+            public void disconnected(FlowSwitch s) {
+            }
+        });
         sw = CONNECTED.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(sw != null && sw.connected(), "the bridge connected to our controller");
     }
 
     @AfterAll
     static void close() {
-        if (db != null) {
+        if (bridge != null) {
             OVS.vsctl("--if-exists", "del-br", BR);
-        }
-        if (controller != null) {
-            controller.close();
-        }
-        if (db != null) {
-            db.close();
+            bridge.close();
         }
     }
 

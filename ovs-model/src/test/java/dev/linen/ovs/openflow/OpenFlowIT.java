@@ -12,13 +12,9 @@ import dev.linen.ovs.flow.Ipv4Prefix;
 import dev.linen.ovs.flow.MacAddress;
 import dev.linen.ovs.flow.Match;
 import dev.linen.ovs.db.OvsDatabase;
-import dev.linen.ovs.db.OvsDatabases;
-import dev.linen.ovs.db.OvsdbEndpoint;
 import dev.linen.ovs.proc.ProcessRunner;
 import dev.linen.ovs.testing.ForeignOpenFlowClient;
 import dev.linen.ovs.testing.PrivateOvsExtension;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,46 +51,38 @@ class OpenFlowIT {
     private static final LinkedBlockingQueue<FlowSwitch> CONNECTED = new LinkedBlockingQueue<>();
     private static final LinkedBlockingQueue<FlowSwitch> GONE = new LinkedBlockingQueue<>();
     private static final Duration HANDSHAKE = Duration.ofSeconds(3);
+    private static ControlledBridge bridge;
     private static OpenFlowController controller;
     private static OvsDatabase db;
     private static FlowSwitch sw;
 
     @BeforeAll
     static void connect() throws Exception {
-        db = OvsDatabases.connect(new OvsdbEndpoint.UnixSocket(OVS.socket()), WAIT);
-        controller = OpenFlowControllers.listen(
-                new ControllerSpec(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                        () -> db.datapathId(BR), Duration.ofSeconds(15), HANDSHAKE, 300),
-                new SwitchListener() {
-                    @Override
-                    public void connected(FlowSwitch s) {
-                        CONNECTED.add(s);
-                    }
+        bridge = ControlledBridge.start(OVS, BR, HANDSHAKE, 300, new SwitchListener() {
+            @Override
+            public void connected(FlowSwitch s) {
+                CONNECTED.add(s);
+            }
 
-                    @Override
-                    public void disconnected(FlowSwitch s) {
-                        GONE.add(s);
-                    }
-                });
-        OVS.vsctl("add-br", BR, "--", "set", "bridge", BR, "datapath_type=netdev", "protocols=OpenFlow13",
-                "fail_mode=secure");
-        setController();
+            @Override
+            public void disconnected(FlowSwitch s) {
+                GONE.add(s);
+            }
+        });
+        controller = bridge.controller();
+        db = bridge.db();
         sw = CONNECTED.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(sw != null && sw.connected(), "the bridge connected to our controller");
     }
 
     private static void setController() {
-        OVS.vsctl("set-controller", BR, "tcp:127.0.0.1:" + controller.address().getPort(),
-                "--", "set", "controller", BR, "connection_mode=out-of-band", "max_backoff=1000");
+        bridge.pointAtController();
     }
 
     @AfterAll
     static void close() {
-        if (controller != null) {
-            controller.close();
-        }
-        if (db != null) {
-            db.close();
+        if (bridge != null) {
+            bridge.close();
         }
     }
 
