@@ -47,6 +47,8 @@ public final class PeerTable {
      */
     private final Map<String, Peer> blocked = new LinkedHashMap<>();
     private final Map<String, Rejection> rejected = new HashMap<>();
+    /** Accepted peers kept while their Node is Waiting (see {@link #keepsWhileWaiting}). */
+    private final java.util.Set<String> keptWhileWaiting = new java.util.HashSet<>();
     /** The rejection last logged per Node: each is logged once, not on every update. */
     private final Map<String, Rejection> logged = new HashMap<>();
     private final Map<Reason, Long> rejectionsLogged = new EnumMap<>(Reason.class);
@@ -81,9 +83,10 @@ public final class PeerTable {
         }
         Optional<Peer> before = Optional.ofNullable(accepted.get(name));
         Optional<Peer> candidate = verdict.flatMap(PeerTable::usable);
-        if (before.isPresent() && before.equals(candidate)) {
+        if (before.isPresent() && (before.equals(candidate) || keepsWhileWaiting(name, verdict))) {
             return new Delta(removed, added, false);
         }
+        keptWhileWaiting.remove(name);
         boolean freed = drop(name, removed);
         if (verdict.isPresent()) {
             place(name, verdict.get(), added);
@@ -119,10 +122,17 @@ public final class PeerTable {
         all.keySet().stream().filter(n -> !old.containsKey(n)).forEach(order::add);
         List<Peer> ignored = new ArrayList<>();
         for (String n : order) {
-            if (!n.equals(selfName)) {
+            if (n.equals(selfName)) {
+                continue;
+            }
+            if (old.containsKey(n) && keepsWhileWaiting(n, Optional.of(all.get(n)))) {
+                place(n, new Verdict.Usable(old.get(n)), ignored);
+            } else {
+                keptWhileWaiting.remove(n);
                 place(n, all.get(n), ignored);
             }
         }
+        keptWhileWaiting.retainAll(all.keySet());
         logged.keySet().retainAll(rejected.keySet());
         List<Peer> removed = new ArrayList<>();
         List<Peer> added = new ArrayList<>();
@@ -187,6 +197,22 @@ public final class PeerTable {
 
     private static Optional<Peer> usable(Verdict v) {
         return v instanceof Verdict.Usable u ? Optional.of(u.peer()) : Optional.empty();
+    }
+
+    /**
+     * True when an accepted peer's Node now lacks its pod CIDR or InternalIP (Waiting): that is no
+     * new truth about where its pods are, so its tunnel and flows stay until the Node is deleted
+     * or says something usable or wrong. Logged once per spell.
+     */
+    private boolean keepsWhileWaiting(String name, Optional<Verdict> verdict) {
+        if (verdict.isEmpty() || !(verdict.get() instanceof Verdict.Waiting)) {
+            return false;
+        }
+        if (keptWhileWaiting.add(name)) {
+            LOG.warning("Node " + name + " has lost its pod CIDR or InternalIP: its last good tunnel is kept"
+                    + " until the Node is deleted or valid again");
+        }
+        return true;
     }
 
     /**

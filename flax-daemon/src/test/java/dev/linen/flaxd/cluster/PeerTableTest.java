@@ -52,6 +52,28 @@ class PeerTableTest {
         assertEquals(fresh.peers(), t.peers());
     }
 
+    /** A peer whose Node loses its InternalIP or pod CIDR (Waiting) keeps its tunnel until it is deleted. */
+    @Test
+    void anAcceptedPeerThatTurnsWaitingIsKeptUntilDeleted() {
+        PeerTable t = table();
+        Optional<Verdict> waiting = Optional.of(new Verdict.Waiting("n2"));
+        assertEquals(new PeerTable.Delta(List.of(), List.of(), false), t.update("n2", waiting));
+        assertEquals(List.of(N2), t.peers());
+        Map<String, Verdict> relist = new java.util.LinkedHashMap<>();
+        relist.put("n1", new Verdict.Usable(SELF));
+        relist.put("n2", waiting.get());
+        assertEquals(new PeerTable.Delta(List.of(), List.of(), false), t.replaceAll(relist), "a relist keeps it too");
+        assertEquals(List.of(N2), t.peers());
+        Peer moved = new Peer("n2", List.of("10.244.2.0/24"), "10.99.0.22");
+        assertEquals(new PeerTable.Delta(List.of(N2), List.of(moved), false), t.update("n2", ok(moved)),
+                "a usable verdict is the new truth");
+        assertEquals(new PeerTable.Delta(List.of(moved), List.of(), false), t.update("n2", Optional.empty()));
+        assertEquals(List.of(), t.peers());
+        assertEquals(new PeerTable.Delta(List.of(), List.of(), false), t.update("n4", Optional.of(new Verdict.Waiting("n4"))),
+                "a Node never accepted that is Waiting is no peer");
+        assertEquals(List.of(), t.peers());
+    }
+
     @Test
     void aNewPeerIsTheOnlyChange() {
         PeerTable t = table();
