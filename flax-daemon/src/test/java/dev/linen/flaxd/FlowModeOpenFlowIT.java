@@ -251,7 +251,8 @@ class FlowModeOpenFlowIT {
 
     /**
      * vxlan0 given another OpenFlow port (as a recreated port gets): the next check (2 s) moves
-     * every flow naming the tunnel to the new number, in the same round.
+     * every flow naming the tunnel to the new number, in the same round. Without the check of the
+     * port the flow counts still match, and only the 60 s full pass would notice.
      */
     @Test
     void aRenumberedTunnelPortIsFollowedByTheNextCheck() throws Exception {

@@ -92,15 +92,20 @@ public final class FlowPlane implements AutoCloseable {
                 removed, added));
     }
 
-    /** The periodic check: flow counts only; a new round when the bridge was changed behind flaxd's back. */
+    /**
+     * The periodic check: vxlan0's OpenFlow port and the flow counts. The flows are brought up to
+     * date when the port changed (vxlan0 recreated or renumbered), a new round starts when the
+     * bridge was changed behind flaxd's back. Idempotent.
+     */
     public void verify(OvsDatabase db, Optional<PipelineInput.Local> local, java.util.function.Supplier<List<Peer>> peers) {
         int port = tunnelPort(db);
-        counted(Metrics.Cause.TICK, () -> programmer.verify(db, () -> new PipelineInput(port, local, peers.get())));
+        counted(Metrics.Cause.TICK, () -> programmer.verify(db, port, () -> new PipelineInput(port, local, peers.get())));
     }
 
     /**
      * The tunnel port's OpenFlow number: one single-row OVSDB select on full syncs and checks; a
-     * change of peers reuses the last one read (a recreated port is seen by the next check).
+     * change of peers reuses the last one read (a recreated port is seen by the next check, which
+     * then moves the flows to it).
      */
     private int tunnelPort(OvsDatabase db) {
         lastTunnelPort = db.ofport(TunnelSpec.FLOW_PORT).orElseThrow(

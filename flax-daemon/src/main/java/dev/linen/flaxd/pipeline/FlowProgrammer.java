@@ -46,6 +46,8 @@ public final class FlowProgrammer implements SwitchListener {
     /** Held while a new round replaces {@link #round} and {@link #installed}, and while both are read together. */
     private final Object published = new Object();
     private volatile int roundsCompleted;
+    /** {@code vxlan0}'s OpenFlow port the installed flows were computed with (reconcile thread only). */
+    private int programmedPort;
     /** See {@link Programmed#edits}. */
     private final java.util.concurrent.atomic.AtomicLong edits = new java.util.concurrent.atomic.AtomicLong();
 
@@ -210,13 +212,14 @@ public final class FlowProgrammer implements SwitchListener {
      * (flaxd's round, all flows). A bridge that differs from what flaxd installed gets a new round.
      * Without a round on the connected switch it falls back to {@link #sync}. Idempotent.
      */
-    public int verify(OvsDatabase db, java.util.function.Supplier<PipelineInput> input) {
+    public int verify(OvsDatabase db, int tunnelPort, java.util.function.Supplier<PipelineInput> input) {
         FlowSwitch sw = connected;
         if (sw == null || !sw.connected()) {
             return 0;
         }
         try {
-            if (sw != programmed) {
+            // a recreated or renumbered vxlan0: the flows naming its old port are brought up to date
+            if (sw != programmed || tunnelPort != programmedPort) {
                 return sync(db, input.get());
             }
             return countsMatch(sw) ? 0 : newRound(db, sw, input.get());
@@ -299,6 +302,7 @@ public final class FlowProgrammer implements SwitchListener {
             round = next;
             installed = new ConcurrentHashMap<>(want);
         }
+        programmedPort = input.tunnelPort();
         programmed = sw;
         roundsCompleted++;
         LOG.info("flow round " + next + " installed on " + sw.datapathId() + ": " + want.size()
@@ -309,6 +313,7 @@ public final class FlowProgrammer implements SwitchListener {
     /** Sends the differences; a bridge whose flow count then differs from ours gets a new round. */
     private int update(OvsDatabase db, FlowSwitch sw, PipelineInput input) {
         int sent = sendDifferences(sw, input);
+        programmedPort = input.tunnelPort();
         return countsMatch(sw) ? sent : sent + newRound(db, sw, input);
     }
 
