@@ -5,9 +5,9 @@ import dev.linen.cni.json.JsonValue.JObject;
 import dev.linen.cni.node.SetupRecord;
 import dev.linen.cni.node.SysNet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * ADD: make sure the node is set up, then pass {@code prevResult} on.
@@ -85,12 +85,26 @@ final class AddCommand {
 
     /** Everything the setup depends on, in a stable order. */
     static String fingerprint(OvsSettings s, String linuxBridge) {
-        TreeSet<String> peers = new TreeSet<>();
+        List<String> peers = new ArrayList<>();
         for (String ip : s.vtepIPs()) {
-            peers.add(VxlanPorts.name(ip) + "=" + ip);
+            insertSorted(peers, VxlanPorts.name(ip) + "=" + ip);
         }
         return String.join("|", List.of("v1", s.ovsBridge(), s.datapathType().orElse("-"), Boolean.toString(s.isMaster()),
                 s.controller().orElse("-"), s.mtu().isPresent() ? Integer.toString(s.mtu().getAsInt()) : "-",
                 linuxBridge, String.join(",", peers)));
+    }
+
+    /**
+     * Adds {@code item} to the sorted, duplicate-free {@code list} in its place. A TreeSet would do
+     * it, but loading its classes cost each start more than the few peers of a config take here.
+     */
+    static void insertSorted(List<String> list, String item) {
+        int i = 0;
+        while (i < list.size() && list.get(i).compareTo(item) < 0) {
+            i++;
+        }
+        if (i == list.size() || !list.get(i).equals(item)) {
+            list.add(i, item);
+        }
     }
 }

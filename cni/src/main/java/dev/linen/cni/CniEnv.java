@@ -1,11 +1,54 @@
 package dev.linen.cni;
 
+import dev.linen.cni.json.Json;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /** The CNI_* environment of one invocation, validated per command. */
 public record CniEnv(String command, Optional<String> containerId, Optional<String> netns,
                      Optional<String> ifName, Optional<String> path) {
+
+    /**
+     * The process's {@code CNI_*} variables, read from {@code /proc/self/environ} and decoded as
+     * UTF-8, the first of a name winning as with getenv(3). Not {@link System#getenv()}: that one
+     * decodes in the locale's charset (US-ASCII when a runtime starts the plugin with an empty
+     * environment, so a non-ASCII value became '?'), and building it cost a steady-state ADD more
+     * than its config checks. Falls back to {@link System#getenv()} when /proc cannot be read.
+     */
+    public static Map<String, String> ofProcess() {
+        byte[] environ;
+        try (FileInputStream in = new FileInputStream("/proc/self/environ")) {
+            environ = in.readAllBytes();
+        } catch (IOException e) {
+            return System.getenv();
+        }
+        return cniVariables(environ);
+    }
+
+    /** The {@code CNI_*} entries of an environ block (NUL-separated {@code NAME=value}). Pure. */
+    static Map<String, String> cniVariables(byte[] environ) {
+        Map<String, String> vars = new HashMap<>();
+        int start = 0;
+        while (start < environ.length) {
+            int end = start;
+            while (end < environ.length && environ[end] != 0) {
+                end++;
+            }
+            if (end - start > 4 && environ[start] == 'C' && environ[start + 1] == 'N' && environ[start + 2] == 'I'
+                    && environ[start + 3] == '_') {
+                String entry = new String(environ, start, end - start, Json.UTF_8);
+                int eq = entry.indexOf('=');
+                if (eq > 0 && !vars.containsKey(entry.substring(0, eq))) {
+                    vars.put(entry.substring(0, eq), entry.substring(eq + 1));
+                }
+            }
+            start = end + 1;
+        }
+        return vars;
+    }
 
     public static CniEnv from(Map<String, String> env) throws CniException {
         String cmd = env.get("CNI_COMMAND");

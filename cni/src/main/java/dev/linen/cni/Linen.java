@@ -1,5 +1,6 @@
 package dev.linen.cni;
 
+import dev.linen.cni.json.Json;
 import dev.linen.cni.json.JsonValue;
 import dev.linen.cni.json.JsonValue.JArray;
 import dev.linen.cni.json.JsonValue.JObject;
@@ -9,7 +10,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,7 +32,7 @@ public final class Linen {
     public static void main(String[] args) {
         // stdout as bytes, not System.out: that one encodes in the locale's charset, which is
         // US-ASCII when a runtime starts plugins with an empty environment (non-ASCII became '?').
-        int rc = new Linen(SysNet.system()).run(System.getenv(), System.in, new FileOutputStream(FileDescriptor.out));
+        int rc = new Linen(SysNet.system()).run(CniEnv.ofProcess(), System.in, new FileOutputStream(FileDescriptor.out));
         // halt, not exit: nothing needs shutdown hooks, and exit() sets up the JDK's logging
         // machinery (to log the exit), which costs more than the rest of a steady-state ADD.
         Runtime.getRuntime().halt(rc);
@@ -70,7 +70,7 @@ public final class Linen {
                     "internal error of the linen plugin (a bug, or a broken installation)", e.toString());
         }
         try {
-            out.write(answer.getBytes(StandardCharsets.UTF_8));
+            out.write(answer.getBytes(Json.UTF_8));
             out.flush();
         } catch (IOException e) {
             // stdout is gone: nobody is left to tell; the exit code still says what happened
@@ -82,7 +82,7 @@ public final class Linen {
     private String dispatch(CniEnv cni, NetConf conf) throws CniException {
         switch (cni.command()) {
             case "ADD" -> {
-                return dev.linen.cni.json.Json.write(new AddCommand(sys).add(conf));
+                return Json.write(new AddCommand(sys).add(conf));
             }
             case "CHECK" -> new CheckCommand(sys).check(conf);
             case "DEL" -> {
@@ -106,9 +106,9 @@ public final class Linen {
         } catch (IOException e) {
             throw new CniException(CniException.IO_FAILURE, "cannot read stdin", e.getMessage());
         }
-        String text = new String(bytes, StandardCharsets.UTF_8);
+        String text = new String(bytes, Json.UTF_8);
         // the decoder puts U+FFFD for each malformed sequence; a real U+FFFD re-encodes the same
-        if (text.indexOf('\uFFFD') >= 0 && !Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
+        if (text.indexOf('\uFFFD') >= 0 && !Arrays.equals(text.getBytes(Json.UTF_8), bytes)) {
             throw new CniException(CniException.DECODE_FAILURE, "network configuration is not valid UTF-8");
         }
         return text;
@@ -122,6 +122,6 @@ public final class Linen {
         Map<String, JsonValue> m = new LinkedHashMap<>();
         m.put("cniVersion", JsonValue.of(version));
         m.put("supportedVersions", new JArray(supported));
-        return dev.linen.cni.json.Json.write(new JObject(m));
+        return Json.write(new JObject(m));
     }
 }

@@ -94,53 +94,14 @@ public final class NetConfLoader {
     private static List<String> vteps(List<String> texts) {
         List<String> out = new ArrayList<>();
         for (String t : texts) {
-            out.add(t.indexOf(':') < 0 && isDottedQuad(t) ? t : ipLiteral(t, "vtepIPs").getHostAddress());
+            out.add(t.indexOf(':') < 0 && isDottedQuad(t) ? t : Addresses.ipLiteral(t, "vtepIPs").getHostAddress());
         }
         return out;
     }
 
     /** Linen's {@code ip:port} becomes {@code tcp:ip:port}; OVS targets pass as they are. */
     static String controllerTarget(String text) {
-        if (text.startsWith("tcp:") || text.startsWith("ssl:") || text.startsWith("unix:")) {
-            return text;
-        }
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("controller must be ip:port: " + text);
-        }
-        String host = text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        InetAddress ip = ipLiteral(host, "controller");
-        int port = port(text.substring(colon + 1));
-        String h = ip instanceof Inet6Address ? "[" + host + "]" : host;
-        return "tcp:" + h + ":" + port;
-    }
-
-    private static int port(String s) {
-        if (isDigits(s, 5)) {
-            int p = Integer.parseInt(s);
-            if (p >= 1 && p <= 65535) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("controller port must be 1..65535: " + s);
-    }
-
-    /** An IPv4 dotted quad or an IPv6 literal; never a name lookup, no legacy short forms. */
-    static InetAddress ipLiteral(String text, String key) {
-        try {
-            if (text.indexOf(':') >= 0) {
-                return Inet6Address.ofLiteral(text);
-            }
-            if (isDottedQuad(text)) {
-                return Inet4Address.ofLiteral(text);
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(key + ": not an IP address: " + text);
+        return Addresses.controllerTarget(text);
     }
 
     private static boolean isDottedQuad(String s) {
@@ -246,6 +207,57 @@ public final class NetConfLoader {
 
         private static IllegalArgumentException fail(String key, String what) {
             return new IllegalArgumentException(key + " must be " + what);
+        }
+    }
+
+    /**
+     * Controller targets and IPv6 peers, through InetAddress. A class of its own: a config without
+     * them (the usual one) never loads the InetAddress classes, which verifying a method that
+     * returns them would.
+     */
+    private static final class Addresses {
+        /** Linen's {@code ip:port} becomes {@code tcp:ip:port}; OVS targets pass as they are. */
+        static String controllerTarget(String text) {
+            if (text.startsWith("tcp:") || text.startsWith("ssl:") || text.startsWith("unix:")) {
+                return text;
+            }
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("controller must be ip:port: " + text);
+            }
+            String host = text.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            InetAddress ip = ipLiteral(host, "controller");
+            int port = port(text.substring(colon + 1));
+            String h = ip instanceof Inet6Address ? "[" + host + "]" : host;
+            return "tcp:" + h + ":" + port;
+        }
+
+        private static int port(String s) {
+            if (isDigits(s, 5)) {
+                int p = Integer.parseInt(s);
+                if (p >= 1 && p <= 65535) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("controller port must be 1..65535: " + s);
+        }
+
+        /** An IPv4 dotted quad or an IPv6 literal; never a name lookup, no legacy short forms. */
+        static InetAddress ipLiteral(String text, String key) {
+            try {
+                if (text.indexOf(':') >= 0) {
+                    return Inet6Address.ofLiteral(text);
+                }
+                if (isDottedQuad(text)) {
+                    return Inet4Address.ofLiteral(text);
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(key + ": not an IP address: " + text);
         }
     }
 }

@@ -6,19 +6,30 @@ import dev.linen.cni.json.JsonValue.JNull;
 import dev.linen.cni.json.JsonValue.JNumber;
 import dev.linen.cni.json.JsonValue.JObject;
 import dev.linen.cni.json.JsonValue.JString;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** A strict RFC 8259 parser and a compact writer for {@link JsonValue}. Not thread-shared state. */
 public final class Json {
+    /**
+     * UTF-8, the plugin's one charset (CNI's JSON, sysfs, the state files). Looked up by name, not
+     * taken from StandardCharsets: that class makes all eight standard charsets at its first use,
+     * which a steady-state ADD paid for at every start.
+     */
+    public static final Charset UTF_8 = Charset.forName("UTF-8");
+
     private static final int MAX_DEPTH = 64;
     private final String text;
+    // the text as an array: the parser runs once per plugin start, interpreted, where an array
+    // read is a bytecode and String.charAt a chain of calls (a third of a steady-state ADD's parse)
+    private final char[] in;
     private int pos;
 
     private Json(String text) {
         this.text = text;
+        this.in = text.toCharArray();
     }
 
     /** Parses one JSON document; anything but whitespace after it is an error. */
@@ -27,7 +38,7 @@ public final class Json {
         p.skipWs();
         JsonValue v = p.value(0);
         p.skipWs();
-        if (p.pos != text.length()) {
+        if (p.pos != p.in.length) {
             throw p.error("trailing characters");
         }
         return v;
@@ -37,10 +48,10 @@ public final class Json {
         if (depth > MAX_DEPTH) {
             throw error("nesting too deep");
         }
-        if (pos >= text.length()) {
+        if (pos >= in.length) {
             throw error("unexpected end of input");
         }
-        char c = text.charAt(pos);
+        char c = in[pos];
         return switch (c) {
             case '{' -> object(depth);
             case '[' -> array(depth);
@@ -54,7 +65,7 @@ public final class Json {
 
     private JObject object(int depth) throws JsonException {
         pos++;
-        Map<String, JsonValue> members = new LinkedHashMap<>();
+        Map<String, JsonValue> members = new HandedOver();
         skipWs();
         if (peek() == '}') {
             pos++;
@@ -104,8 +115,19 @@ public final class Json {
     }
 
     private String string() throws JsonException {
-        pos++;
-        StringBuilder sb = new StringBuilder();
+        int start = ++pos;
+        while (pos < in.length) { // the usual string: no escapes, copied in one piece
+            char c = in[pos];
+            if (c == '"') {
+                pos++;
+                return new String(in, start, pos - 1 - start);
+            }
+            if (c == '\\' || c < 0x20) {
+                break;
+            }
+            pos++;
+        }
+        StringBuilder sb = new StringBuilder().append(in, start, pos - start);
         while (true) {
             char c = next();
             if (c == '"') {
@@ -133,7 +155,7 @@ public final class Json {
     }
 
     private char unicode() throws JsonException {
-        if (pos + 4 > text.length()) {
+        if (pos + 4 > in.length) {
             throw error("short unicode escape");
         }
         try {
@@ -152,7 +174,7 @@ public final class Json {
         }
         int intStart = pos;
         digits();
-        if (pos == intStart || (text.charAt(intStart) == '0' && pos - intStart > 1)) {
+        if (pos == intStart || (in[intStart] == '0' && pos - intStart > 1)) {
             throw error("bad number");
         }
         if (peek() == '.') {
@@ -178,7 +200,7 @@ public final class Json {
     }
 
     private void digits() {
-        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+        while (pos < in.length && in[pos] >= '0' && in[pos] <= '9') {
             pos++;
         }
     }
@@ -192,8 +214,8 @@ public final class Json {
     }
 
     private void skipWs() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
+        while (pos < in.length) {
+            char c = in[pos];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
                 return;
             }
@@ -202,14 +224,14 @@ public final class Json {
     }
 
     private char peek() {
-        return pos < text.length() ? text.charAt(pos) : '\0';
+        return pos < in.length ? in[pos] : '\0';
     }
 
     private char next() throws JsonException {
-        if (pos >= text.length()) {
+        if (pos >= in.length) {
             throw error("unexpected end of input");
         }
-        return text.charAt(pos++);
+        return in[pos++];
     }
 
     private void expect(char c) throws JsonException {

@@ -14,7 +14,10 @@ public sealed interface JsonValue {
 
     record JObject(Map<String, JsonValue> members) implements JsonValue {
         public JObject {
-            members = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(members));
+            // a map of our own making is not copied again: the parser and with/without build one
+            // per object, and copying each doubled the cost of reading a config (interpreted)
+            members = java.util.Collections.unmodifiableMap(
+                    members instanceof HandedOver ? members : new LinkedHashMap<>(members));
         }
 
         public Optional<JsonValue> get(String key) {
@@ -37,14 +40,14 @@ public sealed interface JsonValue {
 
         /** A copy with the key set (added at the end, or replaced in place). */
         public JObject with(String key, JsonValue value) {
-            Map<String, JsonValue> copy = new LinkedHashMap<>(members);
+            Map<String, JsonValue> copy = new HandedOver(members);
             copy.put(key, value);
             return new JObject(copy);
         }
 
         /** A copy without the key. */
         public JObject without(String key) {
-            Map<String, JsonValue> copy = new LinkedHashMap<>(members);
+            Map<String, JsonValue> copy = new HandedOver(members);
             copy.remove(key);
             return new JObject(copy);
         }

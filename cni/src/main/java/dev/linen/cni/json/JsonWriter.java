@@ -56,6 +56,10 @@ final class JsonWriter {
      */
     private static void string(String s, StringBuilder sb) {
         sb.append('"');
+        if (isPlain(s)) { // the usual string: appended in one piece
+            sb.append(s).append('"');
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -79,6 +83,17 @@ final class JsonWriter {
             }
         }
         sb.append('"');
+    }
+
+    /** True when {@code s} has nothing to escape: no quote, backslash, control character or surrogate. */
+    private static boolean isPlain(String s) {
+        char[] cs = s.toCharArray(); // array reads: this runs interpreted, where charAt is a chain of calls
+        for (char c : cs) {
+            if (c == '"' || c == '\\' || c < 0x20 || (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void unicodeEscape(char c, StringBuilder sb) {

@@ -10,7 +10,6 @@ import dev.linen.ovs.db.OvsdbEndpoint;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -53,9 +52,10 @@ public record SetupRecord(Path stateDir, String key, OvsdbEndpoint ovsdb) {
 
     /** Identity of the OVSDB server instance; for TCP endpoints only the address is known. */
     public String serverIdentity() throws CniException {
-        if (!(ovsdb instanceof OvsdbEndpoint.UnixSocket(Path socket))) {
+        if (!(ovsdb instanceof OvsdbEndpoint.UnixSocket unix)) {
             return ovsdb.toString();
         }
+        Path socket = unix.path(); // not a record pattern: that would load MatchException on every ADD
         try {
             BasicFileAttributes a = Files.readAttributes(socket, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
@@ -88,7 +88,7 @@ public record SetupRecord(Path stateDir, String key, OvsdbEndpoint ovsdb) {
 
     /** Records a successful setup and drops any failure note. Atomic; idempotent; under the lock. */
     public void write(String fingerprint) throws CniException {
-        StateDir.writeAtomically(file(), content(fingerprint).getBytes(StandardCharsets.UTF_8));
+        StateDir.writeAtomically(file(), content(fingerprint).getBytes(Json.UTF_8));
         delete(failureFile());
     }
 
@@ -145,7 +145,7 @@ public record SetupRecord(Path stateDir, String key, OvsdbEndpoint ovsdb) {
         m.put("details", JsonValue.of(e.details()));
         m.put("attempt", JsonValue.of(ProcessHandle.current().pid() + "-" + System.nanoTime()));
         try {
-            StateDir.writeAtomically(failureFile(), Json.write(new JObject(m)).getBytes(StandardCharsets.UTF_8));
+            StateDir.writeAtomically(failureFile(), Json.write(new JObject(m)).getBytes(Json.UTF_8));
         } catch (CniException ignored) {
             // see above
         }

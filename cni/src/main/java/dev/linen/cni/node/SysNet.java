@@ -1,8 +1,8 @@
 package dev.linen.cni.node;
 
+import dev.linen.cni.json.Json;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -33,7 +33,7 @@ public record SysNet(Path root) {
         try {
             Path link = Files.readSymbolicLink(root.resolve(ifname).resolve("master"));
             return Optional.of(link.getFileName().toString());
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             return Optional.empty();
         }
     }
@@ -69,7 +69,7 @@ public record SysNet(Path root) {
      */
     public static Optional<String> readSmallFile(Path file) {
         try (FileInputStream in = new FileInputStream(file.toString())) {
-            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return Optional.of(new String(in.readAllBytes(), Json.UTF_8));
         } catch (IOException e) {
             return Optional.empty();
         }

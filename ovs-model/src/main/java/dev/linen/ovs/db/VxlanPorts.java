@@ -24,11 +24,21 @@ public final class VxlanPorts {
         if (plain.length() <= IFNAMSIZ) {
             return plain;
         }
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(ip.getBytes(StandardCharsets.US_ASCII));
-            return PREFIX + HexFormat.of().formatHex(h).substring(0, IFNAMSIZ - PREFIX.length());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always present", e);
+        return Hashed.name(ip);
+    }
+
+    /**
+     * Names too long for the plain form (IPv6). A class of its own: the CNI plugin's steady-state
+     * ADD calls {@link #name} for IPv4 peers, and would otherwise load the digest's exception types.
+     */
+    private static final class Hashed {
+        static String name(String ip) {
+            try {
+                byte[] h = MessageDigest.getInstance("SHA-256").digest(ip.getBytes(StandardCharsets.US_ASCII));
+                return PREFIX + HexFormat.of().formatHex(h).substring(0, IFNAMSIZ - PREFIX.length());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is always present", e);
+            }
         }
     }
 }
