@@ -120,14 +120,14 @@ public final class Json {
             char c = in[pos];
             if (c == '"') {
                 pos++;
-                return new String(in, start, pos - 1 - start);
+                return text.substring(start, pos - 1); // not new String(char[]): that loads StringUTF16
             }
             if (c == '\\' || c < 0x20) {
                 break;
             }
             pos++;
         }
-        StringBuilder sb = new StringBuilder().append(in, start, pos - start);
+        StringBuilder sb = new StringBuilder().append(text, start, pos);
         while (true) {
             char c = next();
             if (c == '"') {

@@ -13,11 +13,27 @@ import java.util.Optional;
 public sealed interface JsonValue {
 
     record JObject(Map<String, JsonValue> members) implements JsonValue {
+        /**
+         * Keeps its own map: a caller's is copied, one of ours (the parser's, with's, without's)
+         * is taken as it is, since copying each doubled the cost of reading a config. The map
+         * never leaves unwrapped: {@link #members()} is a read-only view.
+         */
         public JObject {
-            // a map of our own making is not copied again: the parser and with/without build one
-            // per object, and copying each doubled the cost of reading a config (interpreted)
-            members = java.util.Collections.unmodifiableMap(
-                    members instanceof HandedOver ? members : new LinkedHashMap<>(members));
+            members = members instanceof HandedOver ? members : new HandedOver(members);
+        }
+
+        /** The members, in their order, read-only. */
+        @Override
+        public Map<String, JsonValue> members() {
+            return java.util.Collections.unmodifiableMap(members);
+        }
+
+        /**
+         * The members for reading in this package (the writer): the map itself, not a view, whose
+         * entry iteration would load four classes more at each start of the plugin.
+         */
+        Map<String, JsonValue> own() {
+            return members;
         }
 
         public Optional<JsonValue> get(String key) {

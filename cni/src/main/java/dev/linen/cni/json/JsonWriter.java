@@ -19,7 +19,7 @@ final class JsonWriter {
         if (v instanceof JObject o) {
             sb.append('{');
             boolean first = true;
-            for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
+            for (Map.Entry<String, JsonValue> e : o.own().entrySet()) {
                 if (!first) {
                     sb.append(',');
                 }

@@ -36,7 +36,10 @@ public final class StateDir {
     private StateDir() {
     }
 
-    /** Modes of what the full path creates; a class of its own so the steady path never loads it. */
+    /**
+     * Modes of what the full path creates, and the creating: a class of its own so the steady path
+     * never loads it, nor (through a catch clause, for verification) the file exception types.
+     */
     private static final class Perms {
         static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
         static final FileAttribute<Set<PosixFilePermission>> DIR_MODE = PosixFilePermissions.asFileAttribute(DIR);
@@ -44,6 +47,16 @@ public final class StateDir {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
         static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+        static void create(Path dir) throws IOException {
+            try {
+                Files.createDirectory(dir, DIR_MODE);
+                // the umask may have taken bits from 0700; it can never have added any
+                Files.setPosixFilePermissions(dir, DIR);
+            } catch (FileAlreadyExistsException e) {
+                // made by a concurrent ADD at the same moment; checked like any existing one
+            }
+        }
     }
 
     /**
@@ -61,7 +74,7 @@ public final class StateDir {
                 requireSafeAncestors(parent.toRealPath());
             }
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                create(dir);
+                Perms.create(dir);
             }
             int euid = euid();
             require(dir, attributes(dir), S_IFDIR, euid, "is not a directory");
@@ -128,16 +141,6 @@ public final class StateDir {
                 throw unsafe(file, "is a symbolic link");
             }
             throw new CniException(CniException.IO_FAILURE, "cannot open " + file, e.toString());
-        }
-    }
-
-    private static void create(Path dir) throws IOException {
-        try {
-            Files.createDirectory(dir, Perms.DIR_MODE);
-            // the umask may have taken bits from 0700; it can never have added any
-            Files.setPosixFilePermissions(dir, Perms.DIR);
-        } catch (FileAlreadyExistsException e) {
-            // made by a concurrent ADD at the same moment; checked like any existing one
         }
     }
 
