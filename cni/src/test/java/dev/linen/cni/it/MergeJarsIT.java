@@ -44,21 +44,27 @@ class MergeJarsIT {
     }
 
     @Test
-    void servicesAreJoinedLicencesKeptPerJarAndModuleFilesDropped(@TempDir Path dir) throws IOException {
+    void servicesAreJoinedLicencesKeptPerJarVersionsResolvedAndModuleFilesDropped(@TempDir Path dir) throws IOException {
         Path a = jar(dir.resolve("a.jar"), Map.of("p/A.class", "class A", "p/Same.class", "same",
                 "META-INF/services/x.Service", "p.One", "META-INF/LICENSE", "licence of a",
                 "module-info.class", "module a", "META-INF/INDEX.LIST", "JarIndex-Version: 1.0"));
         Path b = jar(dir.resolve("b.jar"), Map.of("p/B.class", "class B", "p/Same.class", "same",
                 "META-INF/services/x.Service", "p.Two\n", "META-INF/LICENSE", "licence of b",
-                "META-INF/versions/9/module-info.class", "module b", "META-INF/versions/17/p/B.class", "class B17"));
+                "META-INF/versions/9/module-info.class", "module b", "META-INF/versions/17/p/B.class", "class B17",
+                "META-INF/versions/11/p/B.class", "class B11", "META-INF/versions/999/p/B.class", "class B999",
+                "META-INF/versions/21/p/Only21.class", "only in 21", "META-INF/MANIFEST.MF",
+                "Manifest-Version: 1.0\r\nMulti-Release: true\r\n\r\n"));
+        Path c = jar(dir.resolve("c.jar"), Map.of("META-INF/versions/17/q/C.class", "not multi-release: a resource"));
         Path out = dir.resolve("out.jar");
-        Proc p = merge(out, a, b);
+        Proc p = merge(out, a, b, c);
         assertEquals(0, p.exit(), p.describe());
         try (JarFile jar = new JarFile(out.toFile())) {
             assertEquals("class A", text(jar, "p/A.class"));
-            assertEquals("class B", text(jar, "p/B.class"));
+            assertEquals("class B17", text(jar, "p/B.class"), "a multi-release jar as JDK 25 reads it");
+            assertEquals("only in 21", text(jar, "p/Only21.class"));
+            assertNull(jar.getEntry("META-INF/versions/17/p/B.class"));
+            assertEquals("not multi-release: a resource", text(jar, "META-INF/versions/17/q/C.class"));
             assertEquals("same", text(jar, "p/Same.class"));
-            assertEquals("class B17", text(jar, "META-INF/versions/17/p/B.class"));
             assertEquals("p.One\np.Two\n", text(jar, "META-INF/services/x.Service"));
             assertEquals("licence of a", text(jar, "META-INF/bundled/a.jar/LICENSE"));
             assertEquals("licence of b", text(jar, "META-INF/bundled/b.jar/LICENSE"));
@@ -66,7 +72,8 @@ class MergeJarsIT {
             assertNull(jar.getEntry("module-info.class"));
             assertNull(jar.getEntry("META-INF/versions/9/module-info.class"));
             assertNull(jar.getEntry("META-INF/INDEX.LIST"));
-            assertEquals("true", jar.getManifest().getMainAttributes().getValue("Multi-Release"));
+            assertNull(jar.getManifest(), "no manifest: the JVM would read it at every start");
+            assertNull(jar.getEntry("META-INF/bundled/b.jar/MANIFEST.MF"));
         }
     }
 
