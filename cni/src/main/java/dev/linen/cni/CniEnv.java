@@ -16,7 +16,10 @@ public record CniEnv(String command, Optional<String> containerId, Optional<Stri
      * UTF-8, the first of a name winning as with getenv(3). Not {@link System#getenv()}: that one
      * decodes in the locale's charset (US-ASCII when a runtime starts the plugin with an empty
      * environment, so a non-ASCII value became '?'), and building it cost a steady-state ADD more
-     * than its config checks. Falls back to {@link System#getenv()} when /proc cannot be read.
+     * than its config checks. Falls back to {@link System#getenv()} when /proc cannot be read or
+     * names no {@code CNI_COMMAND} (then the error, if any, is the JDK's view's). A value that is
+     * not UTF-8 is decoded with U+FFFD for each bad sequence, as the JDK's view would in a UTF-8
+     * locale. Read-only; thread-safe.
      */
     public static Map<String, String> ofProcess() {
         byte[] environ;
@@ -25,7 +28,8 @@ public record CniEnv(String command, Optional<String> containerId, Optional<Stri
         } catch (IOException e) {
             return System.getenv();
         }
-        return cniVariables(environ);
+        Map<String, String> vars = cniVariables(environ);
+        return vars.containsKey("CNI_COMMAND") ? vars : System.getenv();
     }
 
     /** The {@code CNI_*} entries of an environ block (NUL-separated {@code NAME=value}). Pure. */
@@ -81,7 +85,7 @@ public record CniEnv(String command, Optional<String> containerId, Optional<Stri
                 // no per-attachment variables
             }
             default -> throw new CniException(CniException.INVALID_ENV,
-                    "unknown CNI_COMMAND", "CNI_COMMAND must be ADD, DEL, CHECK, VERSION, STATUS or GC");
+                    "unknown CNI_COMMAND " + command, "CNI_COMMAND must be ADD, DEL, CHECK, VERSION, STATUS or GC");
         }
     }
 

@@ -38,8 +38,11 @@ final class OvsSetup {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** How long ovs-vswitchd gets to apply the change (OVSDB's {@code cur_cfg}). */
     static final Duration LINK_TIMEOUT = Duration.ofSeconds(10);
-    /** Once ovs-vswitchd has applied the change, how long the bridge's interface gets to show. */
-    static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * Once ovs-vswitchd has applied the change, how long the bridge's interface gets to show: a few
+     * polls, each an OVSDB round trip made by an interpreted JVM (see cni/src/build/jvm-options).
+     */
+    static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(3);
     /** How long a rollback waits for ovs-vswitchd to remake the bridge's interface. */
     static final Duration ROLLBACK_TIMEOUT = Duration.ofSeconds(3);
     static final String MASTER_KEY = "linen-master";

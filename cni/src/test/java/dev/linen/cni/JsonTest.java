@@ -32,7 +32,8 @@ class JsonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "{", "{\"a\":}", "[1,]", "01", "\"unterminated", "{\"a\":1}x", "tru", "\"\t\""})
+    @ValueSource(strings = {"", "{", "{\"a\":}", "[1,]", "01", "\"unterminated", "{\"a\":1}x", "tru", "\"\t\"",
+        "\"\\u+041\"", "\"\\u-001\"", "\"\\u\u0660\u0660\u0664\u0661\"", "\"\\u12\""})
     void rejects(String text) {
         assertThrows(JsonException.class, () -> Json.parse(text));
     }

@@ -158,13 +158,27 @@ public final class Json {
         if (pos + 4 > in.length) {
             throw error("short unicode escape");
         }
-        try {
-            char c = (char) Integer.parseInt(text, pos, pos + 4, 16);
-            pos += 4;
-            return c;
-        } catch (NumberFormatException e) {
-            throw error("bad unicode escape");
+        int c = 0;
+        for (int i = pos; i < pos + 4; i++) { // four hex digits: Integer.parseInt would take a sign
+            int d = hexDigit(in[i]);
+            if (d < 0) {
+                throw error("bad unicode escape");
+            }
+            c = c * 16 + d;
         }
+        pos += 4;
+        return (char) c;
+    }
+
+    /** The value of an ASCII hex digit, -1 for anything else (Character.digit takes other scripts' digits). */
+    private static int hexDigit(char h) {
+        if (h >= '0' && h <= '9') {
+            return h - '0';
+        }
+        if (h >= 'a' && h <= 'f') {
+            return h - 'a' + 10;
+        }
+        return h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
     }
 
     private JNumber number() throws JsonException {

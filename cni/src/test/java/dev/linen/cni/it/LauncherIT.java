@@ -34,4 +34,21 @@ class LauncherIT {
         assertEquals(0, p.exit(), p.describe());
         assertTrue(p.stdout().contains("1.1.0"), p.stdout());
     }
+
+    /**
+     * The CNI_* variables are read as UTF-8 whatever the locale: under an empty environment (as a
+     * runtime may start plugins) the JDK's own view decodes them as US-ASCII. The value comes back
+     * in the error message. The non-ASCII bytes are written by printf in a script, so that the
+     * test JVM's own argument encoding plays no part.
+     */
+    @Test
+    void cniVariablesAreReadAsUtf8UnderAnEmptyEnvironment(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("run-empty-env");
+        Files.writeString(script, "#!/bin/sh\nexec env -i \"CNI_COMMAND=ADD$(printf '\\303\\251')\" \"$1\"\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Proc p = Proc.run(List.of(script.toString(), Repo.plugin().toString()), Map.of(), "{\"cniVersion\":\"1.0.0\"}");
+        assertEquals(1, p.exit(), p.describe());
+        assertTrue(p.stdout().contains("\"msg\":\"unknown CNI_COMMAND ADD\u00e9\""), p.describe());
+        assertTrue(p.stdout().contains("\"code\":4"), p.describe());
+    }
 }

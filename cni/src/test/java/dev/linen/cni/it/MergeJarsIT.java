@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * runtime, and on small hand-made jars for each merge rule.
  */
 class MergeJarsIT {
-    private static final String JAVA = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
+    /** The JDK 25 this test runs on, as make-launcher runs MergeJars on the build's JDK 25. */
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     @Test
     void theBuiltRuntimeHasOneJarOnItsClassPath() throws IOException {
@@ -54,7 +55,8 @@ class MergeJarsIT {
                 "META-INF/versions/11/p/B.class", "class B11", "META-INF/versions/999/p/B.class", "class B999",
                 "META-INF/versions/21/p/Only21.class", "only in 21", "META-INF/MANIFEST.MF",
                 "Manifest-Version: 1.0\r\nMulti-Release: true\r\n\r\n"));
-        Path c = jar(dir.resolve("c.jar"), Map.of("META-INF/versions/17/q/C.class", "not multi-release: a resource"));
+        Path c = jar(dir.resolve("c.jar"), Map.of("META-INF/versions/17/q/C.class", "not multi-release: a resource",
+                "OSGI-INF/MANIFEST.MF", "Bundle-Name: c", "META-INF/SIG-C", "signature", "q/MANIFEST.MF", "kept"));
         Path out = dir.resolve("out.jar");
         Proc p = merge(out, a, b, c);
         assertEquals(0, p.exit(), p.describe());
@@ -74,6 +76,9 @@ class MergeJarsIT {
             assertNull(jar.getEntry("META-INF/INDEX.LIST"));
             assertNull(jar.getManifest(), "no manifest: the JVM would read it at every start");
             assertNull(jar.getEntry("META-INF/bundled/b.jar/MANIFEST.MF"));
+            assertNull(jar.getEntry("OSGI-INF/MANIFEST.MF"));
+            assertNull(jar.getEntry("META-INF/bundled/c.jar/SIG-C"));
+            assertEquals("kept", text(jar, "q/MANIFEST.MF"), "only manifests are dropped, not every name ending so");
         }
     }
 
@@ -93,18 +98,22 @@ class MergeJarsIT {
         Path a = jar(dir.resolve("a.jar"), Map.of("p/A.class", "class A", "META-INF/NOTICE", "n"));
         Path one = dir.resolve("one.jar");
         Path two = dir.resolve("two.jar");
-        assertEquals(0, merge(one, a).exit());
-        assertEquals(0, merge(two, a).exit());
-        assertEquals(-1L, Files.mismatch(one, two), "a reproducible jar (fixed entry times)");
+        assertEquals(0, merge(one, Map.of("TZ", "UTC"), a).exit());
+        assertEquals(0, merge(two, Map.of("TZ", "Pacific/Kiritimati"), a).exit()); // 14 hours ahead
+        assertEquals(-1L, Files.mismatch(one, two), "a reproducible jar (fixed entry times, whatever the timezone)");
     }
 
     private static Proc merge(Path out, Path... in) {
+        return merge(out, Map.of(), in);
+    }
+
+    private static Proc merge(Path out, Map<String, String> env, Path... in) {
         List<String> argv = new java.util.ArrayList<>(List.of(JAVA,
                 Repo.root().resolve("cni/src/build/MergeJars.java").toString(), out.toString()));
         for (Path p : in) {
             argv.add(p.toString());
         }
-        return Proc.run(argv, Map.of(), "");
+        return Proc.run(argv, env, "");
     }
 
     private static Path jar(Path file, Map<String, String> entries) throws IOException {
