@@ -35,13 +35,12 @@ class BrokenInstallIT {
     @BeforeEach
     void setUp() {
         node = NodeFixture.node(OVS);
-        Proc.ok("ip", "-n", node.netns, "link", "add", "kbbi", "type", "bridge");
-        Proc.ok("ip", "-n", node.netns, "link", "set", "kbbi", "up");
+        NodeFixture.addLinuxBridge(node, "kbbi", true);
     }
 
     @AfterEach
     void cleanUp() {
-        Proc.run("ip", "-n", node.netns, "link", "del", "kbbi");
+        NodeFixture.removeBridges(node, "kbbi");
         node.close();
     }
 

@@ -30,6 +30,25 @@ final class NodeFixture {
         }
     }
 
+    /** Adds a Linux bridge (the one the bridge plugin would make) in the node's namespace, up or not. */
+    static void addLinuxBridge(CniNode node, String name, boolean up) {
+        Proc.ok("ip", "-n", node.netns, "link", "add", name, "type", "bridge");
+        if (up) {
+            Proc.ok("ip", "-n", node.netns, "link", "set", name, "up");
+        }
+    }
+
+    /**
+     * Removes what a test's ADDs made on the node: each OVS bridge (if it exists), then the Linux
+     * bridge, whether or not the test got that far. Best effort: for {@code @AfterEach}.
+     */
+    static void removeBridges(CniNode node, String linuxBridge, String... ovsBridges) {
+        for (String br : ovsBridges) {
+            Proc.run("ovs-vsctl", "--db=unix:" + node.socket, "--timeout=10", "--if-exists", "del-br", br);
+        }
+        Proc.run("ip", "-n", node.netns, "link", "del", linuxBridge);
+    }
+
     /** ovs-vsctl against the node's private OVS; stdout trimmed. */
     static String vsctl(CniNode node, String... args) {
         String[] argv = new String[args.length + 3];

@@ -48,13 +48,12 @@ class SetupLockIT {
     @BeforeEach
     void setUp() {
         node = NodeFixture.node(OVS);
-        Proc.ok("ip", "-n", node.netns, "link", "add", "kblk", "type", "bridge");
+        NodeFixture.addLinuxBridge(node, "kblk", false);
     }
 
     @AfterEach
     void cleanUp() {
-        Proc.run("ovs-vsctl", "--db=unix:" + node.socket, "--timeout=10", "--if-exists", "del-br", "brlk");
-        Proc.run("ip", "-n", node.netns, "link", "del", "kblk");
+        NodeFixture.removeBridges(node, "kblk", "brlk");
         node.close();
     }
 

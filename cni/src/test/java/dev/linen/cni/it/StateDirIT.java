@@ -41,14 +41,13 @@ class StateDirIT {
     @BeforeEach
     void setUp() {
         node = NodeFixture.node(OVS);
-        Proc.ok("ip", "-n", node.netns, "link", "add", "kbsd", "type", "bridge");
+        NodeFixture.addLinuxBridge(node, "kbsd", false);
         record = SetupRecord.of(node.state(), new OvsdbEndpoint.UnixSocket(node.socket), "brsd");
     }
 
     @AfterEach
     void cleanUp() {
-        Proc.run("ovs-vsctl", "--db=unix:" + node.socket, "--timeout=10", "--if-exists", "del-br", "brsd");
-        Proc.run("ip", "-n", node.netns, "link", "del", "kbsd");
+        NodeFixture.removeBridges(node, "kbsd", "brsd");
         node.close();
     }
 

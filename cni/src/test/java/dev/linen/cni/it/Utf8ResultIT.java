@@ -36,14 +36,12 @@ class Utf8ResultIT {
     @BeforeEach
     void setUp() {
         node = NodeFixture.node(OVS);
-        Proc.ok("ip", "-n", node.netns, "link", "add", "kbu8", "type", "bridge");
-        Proc.ok("ip", "-n", node.netns, "link", "set", "kbu8", "up");
+        NodeFixture.addLinuxBridge(node, "kbu8", true);
     }
 
     @AfterEach
     void cleanUp() {
-        Proc.run("ovs-vsctl", "--db=unix:" + node.socket, "--timeout=10", "--if-exists", "del-br", "bru8");
-        Proc.run("ip", "-n", node.netns, "link", "del", "kbu8");
+        NodeFixture.removeBridges(node, "kbu8", "bru8");
         node.close();
     }
 
