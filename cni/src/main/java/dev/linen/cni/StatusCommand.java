@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -58,7 +57,7 @@ final class StatusCommand {
     private static void send(SocketChannel ch, Selector selector, long deadline, OvsdbEndpoint ep)
             throws IOException, CniException {
         String echo = "{\"id\":\"" + ECHO_ID + "\",\"method\":\"echo\",\"params\":[]}";
-        ByteBuffer buf = ByteBuffer.wrap(echo.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buf = ByteBuffer.wrap(echo.getBytes(Json.UTF_8));
         while (buf.hasRemaining()) {
             if (ch.write(buf) == 0) {
                 await(ch, selector, SelectionKey.OP_WRITE, deadline, ep);
@@ -81,7 +80,7 @@ final class StatusCommand {
             }
             got.write(buf.array(), 0, n);
             try {
-                if (Json.parse(got.toString(StandardCharsets.UTF_8)) instanceof JObject reply) {
+                if (Json.parse(got.toString(Json.UTF_8)) instanceof JObject reply) {
                     return reply;
                 }
             } catch (JsonException e) {
